@@ -179,6 +179,19 @@ def _remaining_size(stream: IO[bytes]) -> int | None:
         return None
 
 
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """Read `size` bytes or until EOF: raw streams may return fewer bytes per read call."""
+    parts: list[bytes] = []
+    missing = size
+    while missing > 0:
+        part = stream.read(missing)
+        if not part:
+            break
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
 def _data_uri(content: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
@@ -234,7 +247,7 @@ def _encode_file(
         return _data_uri(data, guess_content_type(name, data[:64]))
     if strategy == "auto" and remaining is None:
         # Unknown length: read just past the limit to decide, and keep what was read.
-        prefix = stream.read(limit + 1)
+        prefix = _read_up_to(stream, limit + 1)
         if len(prefix) <= limit:
             return _data_uri(prefix, guess_content_type(name, prefix[:64]))
         content_type = guess_content_type(name, prefix[:64])
