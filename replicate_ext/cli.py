@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -82,12 +83,12 @@ def parse_inputs(pairs: Sequence[str]) -> dict[str, Any]:
 
 def exit_code_for(exc: BaseException) -> int:
     """Map an exception raised while running a command to the CLI's exit code."""
-    import replicate_ext as rx
-
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED
     if isinstance(exc, UsageError | ValueError | TypeError | FileNotFoundError):
         return EXIT_USAGE
+    import replicate_ext as rx
+
     if isinstance(exc, rx.ModelError):
         return EXIT_MODEL_FAILED
     return EXIT_API_ERROR
@@ -95,6 +96,8 @@ def exit_code_for(exc: BaseException) -> int:
 
 def describe_error(exc: BaseException) -> str:
     """One line saying what went wrong, for stderr (never a traceback)."""
+    if isinstance(exc, UsageError):
+        return str(exc)
     import replicate_ext as rx
 
     if isinstance(exc, rx.ModelError):
@@ -154,12 +157,14 @@ def format_status_line(status: str, elapsed: float, logs: str | None, width: int
 class StatusDisplay:
     """A single live status line on a terminal; silent when the stream is not a terminal."""
 
-    def __init__(self, stream: TextIO, *, enabled: bool | None = None) -> None:
+    def __init__(
+        self, stream: TextIO, *, enabled: bool | None = None, use_rich: bool = True
+    ) -> None:
         self._stream = stream
         self._enabled = _is_tty(stream) if enabled is None else enabled
         self._rich_status: Any = None
         self._plain_width = 0
-        if self._enabled:
+        if self._enabled and use_rich:
             try:
                 from rich.console import Console
             except ImportError:  # the `cli` extra is optional: fall back to a \r line
@@ -270,6 +275,48 @@ def print_json(value: Any, stream: TextIO | None = None) -> None:
     out.flush()
 
 
+# --- outputs --------------------------------------------------------------------------------
+
+
+def output_filename(url: str, index: int) -> str:
+    """A file name for an output URL: its last path segment, else ``output-N.<ext>``."""
+    import mimetypes
+    import urllib.parse
+
+    if url[:5].lower() == "data:":
+        content_type = url[5:].split(",", 1)[0].split(";", 1)[0].strip() or "text/plain"
+        extension = mimetypes.guess_extension(content_type) or ".bin"
+        return f"output-{index}{extension}"
+    path = urllib.parse.urlsplit(url).path
+    name = urllib.parse.unquote(path.rsplit("/", 1)[-1])
+    # never let a server-chosen name escape the output directory
+    name = name.replace("\\", "_").lstrip(".")
+    return name or f"output-{index}"
+
+
+def unique_path(directory: Path, name: str) -> Path:
+    """``directory/name``, or ``name-1.ext``, ``name-2.ext``... when that file already exists."""
+    candidate = directory / name
+    stem, suffix = candidate.stem, candidate.suffix
+    counter = 1
+    while candidate.exists():
+        candidate = directory / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def render_output(output: Any, *, concatenate: bool) -> str:
+    """Text for stdout: strings as they are, lists of strings joined (``concatenate``, for
+    token streams) or one per line, anything else as indented JSON."""
+    if output is None:
+        return ""
+    if isinstance(output, str):
+        return output
+    if isinstance(output, list) and all(isinstance(item, str) for item in output):
+        return "".join(output) if concatenate else "\n".join(output)
+    return json.dumps(to_jsonable(output), indent=2, ensure_ascii=False)
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -286,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     _add_run_command(subparsers)
+    _add_resource_commands(subparsers)
     return parser
 
 
@@ -367,9 +415,459 @@ def _add_run_command(subparsers: Any) -> None:
     run.set_defaults(handler=_cmd_run)
 
 
+def _make_client() -> Any:
+    import replicate_ext
+
+    return replicate_ext.Client()
+
+
+def _create_kwargs(ref: str, deployment: bool) -> dict[str, str]:
+    """Route a REF to predictions.create keywords, validating it before any request."""
+    from replicate_ext import _refs
+
+    if deployment:
+        _refs.parse_deployment(ref)
+        return {"deployment": ref}
+    parsed = _refs.parse_ref(ref)
+    if isinstance(parsed, _refs.ModelRef):
+        return {"model": ref}
+    return {"version": parsed.id}
+
+
+class _DeferredInterrupt:
+    """Hold Ctrl-C while a create request is in flight, so the new prediction's id is never
+    lost: the interrupt is re-raised once the id is known (and the prediction gets canceled)."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _DeferredInterrupt:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._remember)
+        return self
+
+    def _remember(self, signum: int, frame: object) -> None:
+        self.interrupted = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if self.interrupted and exc_info[0] is None:
+            raise KeyboardInterrupt
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    parse_inputs(args.input)
-    raise UsageError("run is not available yet")
+    inputs = parse_inputs(args.input)
+    create_kwargs = _create_kwargs(args.ref, args.deployment)
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    with _make_client() as client:
+        return _RunCommand(client, args).run(inputs, create_kwargs)
+
+
+class _RunCommand:
+    def __init__(self, client: Any, args: argparse.Namespace) -> None:
+        self.client = client
+        self.args = args
+        self.prediction: Any = None
+
+    def run(self, inputs: dict[str, Any], create_kwargs: dict[str, str]) -> int:
+        started = time.monotonic()
+        try:
+            with _DeferredInterrupt():
+                self.prediction = self.client.predictions.create(
+                    input=inputs, stream=True if self.args.stream else None, **create_kwargs
+                )
+            if not self.args.wait:
+                return self._report_created()
+            if self.args.stream:
+                self._stream(started)
+            else:
+                self._poll(started)
+        except KeyboardInterrupt:
+            return self._cancel("interrupted", EXIT_INTERRUPTED)
+        except _Timeout:
+            return self._cancel(f"timed out after {self.args.timeout:g}s", EXIT_API_ERROR)
+        return self._finish()
+
+    def _report_created(self) -> int:
+        if self.args.json:
+            print_json(self.prediction)
+        else:
+            print(self.prediction.id)
+        return EXIT_OK
+
+    def _deadline_passed(self, started: float) -> bool:
+        return self.args.timeout is not None and time.monotonic() - started >= self.args.timeout
+
+    def _poll(self, started: float) -> None:
+        from replicate_ext._wait import DEFAULT_POLL_SCHEDULE, is_terminal
+
+        with StatusDisplay(sys.stderr) as display:
+            while not is_terminal(self.prediction.status):
+                elapsed = time.monotonic() - started
+                display.update(self.prediction.status, elapsed, self.prediction.logs)
+                if self._deadline_passed(started):
+                    raise _Timeout
+                remaining = None if self.args.timeout is None else self.args.timeout - elapsed
+                # refresh the elapsed time on screen at least every 0.25 s
+                time.sleep(min(DEFAULT_POLL_SCHEDULE.delay(elapsed, remaining), 0.25))
+                self.prediction = self.client.predictions.get(self.prediction.id)
+
+    def _stream(self, started: float) -> None:
+        for event in self.client.stream(prediction=self.prediction):
+            if event.event == "output":
+                sys.stdout.write(str(event))
+                sys.stdout.flush()
+            if self._deadline_passed(started):
+                raise _Timeout
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        self.prediction = self.client.predictions.get(self.prediction.id)
+
+    def _cancel(self, why: str, exit_code: int) -> int:
+        prediction_id = self.prediction.id if self.prediction is not None else None
+        if prediction_id is None:
+            print(f"{why}: no prediction was created", file=sys.stderr)
+            return exit_code
+        try:
+            self.client.predictions.cancel(prediction_id)
+        except Exception as exc:  # the user still needs the id to clean up by hand
+            print(
+                f"{why}: could not cancel prediction {prediction_id}: {describe_error(exc)}",
+                file=sys.stderr,
+            )
+            return EXIT_API_ERROR
+        print(f"{why}: canceled prediction {prediction_id}", file=sys.stderr)
+        return exit_code
+
+    def _finish(self) -> int:
+        prediction = self.prediction
+        if self.args.json:
+            print_json(prediction)
+        if prediction.status != "succeeded":
+            reason = _one_line(str(prediction.error)) if prediction.error else "no error message"
+            if prediction.status == "failed":
+                print(f"error: prediction {prediction.id} failed: {reason}", file=sys.stderr)
+            else:
+                print(f"error: prediction {prediction.id} {prediction.status}", file=sys.stderr)
+            return EXIT_MODEL_FAILED
+        if not self.args.json and not self.args.stream:
+            self._print_output(prediction.output)
+        return EXIT_OK
+
+    def _print_output(self, output: Any) -> None:
+        from replicate_ext._files import FileOutput, wrap_outputs
+
+        wrapped = wrap_outputs(output, self.client._client)
+        saved = 0
+        output_dir: Path = self.args.output_dir
+
+        def save_files(value: Any) -> Any:
+            nonlocal saved
+            if isinstance(value, FileOutput):
+                output_dir.mkdir(parents=True, exist_ok=True)
+                path = value.save(unique_path(output_dir, output_filename(value.url, saved)))
+                saved += 1
+                return str(path)
+            if isinstance(value, list):
+                return [save_files(item) for item in value]
+            if isinstance(value, dict):
+                return {key: save_files(item) for key, item in value.items()}
+            return value
+
+        rendered = save_files(wrapped)
+        text = render_output(rendered, concatenate=saved == 0 and self._concatenates())
+        if text:
+            print(text)
+
+    def _concatenates(self) -> bool:
+        """Whether the model declares its list output as one text (a token stream)."""
+        prediction = self.prediction
+        if not isinstance(prediction.output, list) or not prediction.model:
+            return False
+        try:
+            version = self.client.models.get_version(prediction.model, prediction.version)
+            schema = version.openapi_schema or {}
+            output_schema = schema.get("components", {}).get("schemas", {}).get("Output", {})
+        except Exception:
+            return False
+        return bool(output_schema.get("x-cog-array-display") == "concatenate")
+
+
+class _Timeout(Exception):
+    pass
+
+
+# --- resource commands ----------------------------------------------------------------------
+
+
+def _json_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parent
+
+
+def _limit_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="show at most N items, fetching further pages as needed (default: 20; 0 = all)",
+    )
+    return parent
+
+
+def _group(subparsers: Any, name: str, help_text: str) -> Any:
+    group = subparsers.add_parser(name, help=help_text, description=help_text)
+    actions = group.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+def _add_resource_commands(subparsers: Any) -> None:
+    js, limit = _json_parent(), _limit_parent()
+
+    predictions = _group(subparsers, "predictions", "list, inspect and cancel predictions")
+    cmd = predictions.add_parser("list", parents=[js, limit], help="recent predictions")
+    cmd.set_defaults(handler=_cmd_predictions_list)
+    cmd = predictions.add_parser("get", parents=[js], help="one prediction, with its output")
+    cmd.add_argument("id", metavar="ID")
+    cmd.set_defaults(handler=_cmd_predictions_get)
+    cmd = predictions.add_parser("cancel", parents=[js], help="cancel a running prediction")
+    cmd.add_argument("id", metavar="ID")
+    cmd.set_defaults(handler=_cmd_predictions_cancel)
+
+    models = _group(subparsers, "models", "look up models and their versions")
+    cmd = models.add_parser("get", parents=[js], help="a model (owner/name)")
+    cmd.add_argument("model", metavar="OWNER/NAME")
+    cmd.set_defaults(handler=_cmd_models_get)
+    cmd = models.add_parser("versions", parents=[js, limit], help="a model's versions")
+    cmd.add_argument("model", metavar="OWNER/NAME")
+    cmd.set_defaults(handler=_cmd_models_versions)
+    cmd = models.add_parser("search", parents=[js, limit], help="search public models")
+    cmd.add_argument("query", metavar="QUERY")
+    cmd.set_defaults(handler=_cmd_models_search)
+
+    deployments = _group(subparsers, "deployments", "look up deployments")
+    cmd = deployments.add_parser("list", parents=[js, limit], help="your deployments")
+    cmd.set_defaults(handler=_cmd_deployments_list)
+    cmd = deployments.add_parser("get", parents=[js], help="a deployment (owner/name)")
+    cmd.add_argument("deployment", metavar="OWNER/NAME")
+    cmd.set_defaults(handler=_cmd_deployments_get)
+
+    cmd = subparsers.add_parser(
+        "hardware", parents=[js], help="hardware SKUs models can run on", description=None
+    )
+    cmd.set_defaults(handler=_cmd_hardware)
+
+    files = _group(subparsers, "files", "upload, list, download and delete files")
+    cmd = files.add_parser("upload", parents=[js], help="upload a file; prints its id and URL")
+    cmd.add_argument("path", type=Path, metavar="PATH")
+    cmd.add_argument("--content-type", default=None, help="default: guessed from the name")
+    cmd.set_defaults(handler=_cmd_files_upload)
+    cmd = files.add_parser("list", parents=[js, limit], help="uploaded files")
+    cmd.set_defaults(handler=_cmd_files_list)
+    cmd = files.add_parser("get", parents=[js], help="one file's metadata")
+    cmd.add_argument("id", metavar="ID")
+    cmd.set_defaults(handler=_cmd_files_get)
+    cmd = files.add_parser("download", help="download a file's content")
+    cmd.add_argument("id", metavar="ID")
+    cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="where to write it (default: the file's name in the current directory)",
+    )
+    cmd.set_defaults(handler=_cmd_files_download)
+    cmd = files.add_parser("delete", help="delete a file")
+    cmd.add_argument("id", metavar="ID")
+    cmd.set_defaults(handler=_cmd_files_delete)
+
+
+def _take(client: Any, page: Any, limit: int) -> list[Any]:
+    """Up to ``limit`` items (0 = all) across pages, fetching only the pages needed."""
+    items: list[Any] = []
+    for item in client.paginate(page):
+        items.append(item)
+        if limit and len(items) >= limit:
+            break
+    return items
+
+
+def _show(args: argparse.Namespace, value: Any, headers: Sequence[str], rows: Any) -> int:
+    if args.json:
+        print_json(value)
+    elif rows:
+        print(format_table(headers, rows))
+    return EXIT_OK
+
+
+def _when(value: Any) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _prediction_rows(predictions: Sequence[Any]) -> list[list[object]]:
+    return [[p.id, p.model, p.status, _when(p.created_at), _predict_time(p)] for p in predictions]
+
+
+def _predict_time(prediction: Any) -> str | None:
+    metrics = prediction.metrics or {}
+    seconds = metrics.get("predict_time") if isinstance(metrics, dict) else None
+    return None if seconds is None else format_elapsed(float(seconds))
+
+
+_PREDICTION_HEADERS = ["id", "model", "status", "created", "time"]
+
+
+def _cmd_predictions_list(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = _take(client, client.predictions.list(), args.limit)
+    return _show(args, items, _PREDICTION_HEADERS, _prediction_rows(items))
+
+
+def _show_prediction(args: argparse.Namespace, prediction: Any) -> int:
+    if args.json:
+        print_json(prediction)
+        return EXIT_OK
+    print(format_table(_PREDICTION_HEADERS, _prediction_rows([prediction])))
+    if prediction.error:
+        print(f"error: {_one_line(str(prediction.error))}")
+    if prediction.output is not None:
+        print(render_output(to_jsonable(prediction.output), concatenate=False))
+    return EXIT_OK
+
+
+def _cmd_predictions_get(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        prediction = client.predictions.get(args.id)
+    return _show_prediction(args, prediction)
+
+
+def _cmd_predictions_cancel(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        prediction = client.predictions.cancel(args.id)
+    return _show_prediction(args, prediction)
+
+
+def _model_rows(models: Sequence[Any]) -> list[list[object]]:
+    return [
+        [f"{m.owner}/{m.name}", m.visibility, m.run_count, _one_line(m.description or "", 60)]
+        for m in models
+    ]
+
+
+_MODEL_HEADERS = ["model", "visibility", "runs", "description"]
+
+
+def _cmd_models_get(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        model = client.models.get(args.model)
+    latest = model.latest_version.id if model.latest_version is not None else None
+    rows = [[*row, latest] for row in _model_rows([model])]
+    return _show(args, model, [*_MODEL_HEADERS, "latest version"], rows)
+
+
+def _cmd_models_versions(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = _take(client, client.models.versions.list(args.model), args.limit)
+    rows = [[v.id, _when(v.created_at), v.cog_version] for v in items]
+    return _show(args, items, ["version", "created", "cog"], rows)
+
+
+def _cmd_models_search(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = _take(client, client.models.search(args.query), args.limit)
+    return _show(args, items, _MODEL_HEADERS, _model_rows(items))
+
+
+def _deployment_rows(deployments: Sequence[Any]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for d in deployments:
+        release = d.current_release
+        model = version = hardware = None
+        if release is not None:
+            model, version = release.model, release.version
+            hardware = release.configuration.hardware if release.configuration else None
+        rows.append([f"{d.owner}/{d.name}", model, version, hardware])
+    return rows
+
+
+_DEPLOYMENT_HEADERS = ["deployment", "model", "version", "hardware"]
+
+
+def _cmd_deployments_list(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = _take(client, client.deployments.list(), args.limit)
+    return _show(args, items, _DEPLOYMENT_HEADERS, _deployment_rows(items))
+
+
+def _cmd_deployments_get(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        deployment = client.deployments.get(args.deployment)
+    return _show(args, deployment, _DEPLOYMENT_HEADERS, _deployment_rows([deployment]))
+
+
+def _cmd_hardware(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = list(client.hardware.list())
+    return _show(args, items, ["sku", "name"], [[h.sku, h.name] for h in items])
+
+
+def _file_rows(files: Sequence[Any]) -> list[list[object]]:
+    return [[f.id, f.name, f.content_type, f.size, _when(f.created_at)] for f in files]
+
+
+_FILE_HEADERS = ["id", "name", "type", "bytes", "created"]
+
+
+def _cmd_files_upload(args: argparse.Namespace) -> int:
+    path: Path = args.path
+    if not path.is_file():
+        raise UsageError(f"file not found: {path}")
+    with _make_client() as client:
+        uploaded = client.files.create(path, content_type=args.content_type)
+    return _show(args, uploaded, _FILE_HEADERS, _file_rows([uploaded]))
+
+
+def _cmd_files_list(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        items = _take(client, client.files.list(), args.limit)
+    return _show(args, items, _FILE_HEADERS, _file_rows(items))
+
+
+def _cmd_files_get(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        item = client.files.get(args.id)
+    return _show(args, item, _FILE_HEADERS, _file_rows([item]))
+
+
+def _cmd_files_download(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        target: Path | None = args.output
+        if target is None:
+            info = client.files.get(args.id)
+            target = unique_path(Path("."), output_filename(f"/{info.name or args.id}", 0))
+        client.files.download(args.id, target)
+    print(target)
+    return EXIT_OK
+
+
+def _cmd_files_delete(args: argparse.Namespace) -> int:
+    with _make_client() as client:
+        client.files.delete(args.id)
+    print(f"deleted {args.id}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

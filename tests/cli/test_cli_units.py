@@ -1,0 +1,149 @@
+"""Pure pieces of the CLI: input parsing, status line, tables, JSON, argument handling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+
+from replicate_ext import cli
+
+
+def test_plain_values_stay_strings() -> None:
+    assert cli.parse_input_pair("prompt=a cat on a mat") == ("prompt", "a cat on a mat")
+    assert cli.parse_input_pair("name=Ada") == ("name", "Ada")
+
+
+def test_json_values_are_parsed() -> None:
+    assert cli.parse_input_pair("n=3") == ("n", 3)
+    assert cli.parse_input_pair("scale=0.5") == ("scale", 0.5)
+    assert cli.parse_input_pair("flag=true") == ("flag", True)
+    assert cli.parse_input_pair("nothing=null") == ("nothing", None)
+    assert cli.parse_input_pair("sizes=[1, 2]") == ("sizes", [1, 2])
+    assert cli.parse_input_pair('opts={"a": 1}') == ("opts", {"a": 1})
+    assert cli.parse_input_pair('code="007"') == ("code", "007")
+
+
+def test_only_the_first_equals_sign_splits() -> None:
+    assert cli.parse_input_pair("expr=a=b") == ("expr", "a=b")
+    assert cli.parse_input_pair("empty=") == ("empty", "")
+
+
+def test_at_path_is_a_file(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG")
+    key, value = cli.parse_input_pair(f"image=@{photo}")
+    assert key == "image"
+    assert isinstance(value, Path)
+    assert value == photo
+
+
+def test_double_at_is_a_literal_string() -> None:
+    assert cli.parse_input_pair("handle=@@ada") == ("handle", "@ada")
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(cli.UsageError, match="not found"):
+        cli.parse_input_pair(f"image=@{tmp_path / 'missing.png'}")
+    with pytest.raises(cli.UsageError, match="file path"):
+        cli.parse_input_pair("image=@")
+
+
+@pytest.mark.parametrize("bad", ["novalue", "=value", " =x"])
+def test_malformed_pairs_are_usage_errors(bad: str) -> None:
+    with pytest.raises(cli.UsageError, match="key=value"):
+        cli.parse_input_pair(bad)
+
+
+def test_repeated_key_is_a_usage_error() -> None:
+    assert cli.parse_inputs(["a=1", "b=x"]) == {"a": 1, "b": "x"}
+    with pytest.raises(cli.UsageError, match="more than once"):
+        cli.parse_inputs(["a=1", "a=2"])
+
+
+def test_last_log_line_skips_blank_lines_and_progress_rewrites() -> None:
+    assert cli.last_log_line(None) == ""
+    assert cli.last_log_line("") == ""
+    assert cli.last_log_line("loading\nstep 1\nstep 2\n\n") == "step 2"
+    assert cli.last_log_line("start\n 10%|#  \r 50%|#####") == "50%|#####"
+
+
+def test_format_elapsed() -> None:
+    assert cli.format_elapsed(0.04) == "0.0s"
+    assert cli.format_elapsed(4.25) == "4.2s"
+    assert cli.format_elapsed(185) == "3m05s"
+
+
+def test_status_line_has_status_elapsed_and_latest_log() -> None:
+    line = cli.format_status_line("processing", 3.21, "booting\nstep 4/10\n")
+    assert line == "processing  3.2s  step 4/10"
+    assert cli.format_status_line("starting", 0.0, None) == "starting  0.0s"
+
+
+def test_status_line_is_cut_to_width() -> None:
+    line = cli.format_status_line("processing", 1.0, "x" * 500, width=30)
+    assert len(line) == 30
+    assert line.startswith("processing  1.0s  x")
+    assert line.endswith("…")
+
+
+def test_status_display_is_silent_when_not_a_terminal() -> None:
+    stream = io.StringIO()  # StringIO.isatty() is False, like a pipe
+    with cli.StatusDisplay(stream) as display:
+        display.update("processing", 1.0, "working")
+    assert stream.getvalue() == ""
+
+
+def test_status_display_draws_and_clears_a_line_when_forced_plain() -> None:
+    stream = io.StringIO()
+    display = cli.StatusDisplay(stream, enabled=True, use_rich=False)
+    display.update("processing", 1.0, "step 1")
+    display.update("processing", 2.0, None)
+    display.close()
+    text = stream.getvalue()
+    assert "\rprocessing  1.0s  step 1" in text
+    assert "\rprocessing  2.0s" in text
+    # the shorter second line overwrites the leftovers of the first, and close() blanks it
+    assert text.endswith("\r")
+    assert "\n" not in text
+
+
+def test_format_table_aligns_columns() -> None:
+    table = cli.format_table(["id", "status"], [["abc", "succeeded"], ["defghi", None]])
+    assert table.splitlines() == ["ID      STATUS", "abc     succeeded", "defghi  -"]
+
+
+@attrs.frozen
+class _Thing:
+    id: str
+    created_at: dt.datetime | None
+    tags: list[str]
+    extra: dict[str, object] = attrs.field(factory=dict)
+
+
+def test_to_jsonable_handles_typed_objects_datetimes_and_extra_fields() -> None:
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    thing = _Thing("p1", when, ["a"], extra={"new_field": 1, "id": "ignored"})
+    assert cli.to_jsonable(thing) == {
+        "id": "p1",
+        "created_at": "2024-01-02T03:04:05+00:00",
+        "tags": ["a"],
+        "new_field": 1,
+    }
+    out = io.StringIO()
+    cli.print_json([thing, Path("x.png")], out)
+    assert json.loads(out.getvalue())[1] == "x.png"
+
+
+def test_help_exits_zero_and_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == cli.EXIT_OK
+    assert "run" in capsys.readouterr().out
+    assert cli.main(["no-such-command"]) == cli.EXIT_USAGE
+    assert "invalid choice" in capsys.readouterr().err
+    assert cli.main(["run", "demo/hello", "-i", "oops"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.strip() == "error: input must look like key=value, got 'oops'"
