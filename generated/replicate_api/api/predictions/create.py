@@ -1,0 +1,196 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.prediction import Prediction
+from ...models.version_prediction_request import VersionPredictionRequest
+from ...types import UNSET, Response, Unset
+
+
+def build_request(
+    *,
+    body: VersionPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
+
+    if not isinstance(cancel_after, Unset):
+        headers["Cancel-After"] = cancel_after
+
+    _kwargs: dict[str, Any] = {
+        "method": "POST",
+        "url": "/predictions",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Prediction | None:
+    if response.status_code == 201:
+        response_201 = Prediction.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 202:
+        response_202 = Prediction.from_dict(response.json())
+
+        return response_202
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Prediction]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VersionPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Response[Prediction]:
+    """Start a prediction on a model version.
+
+    Args:
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (VersionPredictionRequest): Body for starting a prediction on a given model version.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction]
+    """
+
+    kwargs = build_request(
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VersionPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Prediction | None:
+    """Start a prediction on a model version.
+
+    Args:
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (VersionPredictionRequest): Body for starting a prediction on a given model version.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VersionPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Response[Prediction]:
+    """Start a prediction on a model version.
+
+    Args:
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (VersionPredictionRequest): Body for starting a prediction on a given model version.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prediction]
+    """
+
+    kwargs = build_request(
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: VersionPredictionRequest,
+    prefer: str | Unset = UNSET,
+    cancel_after: str | Unset = UNSET,
+) -> Prediction | None:
+    """Start a prediction on a model version.
+
+    Args:
+        prefer (str | Unset):
+        cancel_after (str | Unset):
+        body (VersionPredictionRequest): Body for starting a prediction on a given model version.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prediction
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            prefer=prefer,
+            cancel_after=cancel_after,
+        )
+    ).parsed
