@@ -1,0 +1,1 @@
+"""Project maintenance scripts (generation, spec comparison)."""
