@@ -6,12 +6,34 @@ end mid-line or mid-UTF-8-character), so the same code serves sync and async str
 
 from __future__ import annotations
 
+import asyncio
 import codecs
-from collections.abc import Iterable, Iterator
+import json
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
 import attrs
+import httpx
 
-__all__ = ["SSEDecoder", "ServerSentEvent", "decode_events"]
+from ._errors import APIConnectionError, ModelError, ReplicateError
+from .types import Prediction
+
+__all__ = [
+    "DEFAULT_MAX_RECONNECTS",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "StreamUnavailableError",
+    "decode_events",
+    "stream_prediction_events",
+    "stream_prediction_events_async",
+]
+
+DEFAULT_MAX_RECONNECTS = 5
+"""Consecutive reconnections (without any new event in between) before a stream gives up."""
+
+_DEFAULT_RECONNECT_DELAY = 0.25
+_MAX_RECONNECT_DELAY = 5.0
 
 
 @attrs.frozen
@@ -19,9 +41,9 @@ class ServerSentEvent:
     """One server-sent event.
 
     `event` is the event name ("output", "logs", "error", "done", or anything else the server
-    sends), `data` its text, `id` the last event id seen so far on the stream, `retry` the
-    reconnection delay in milliseconds if this event carried one. `str()` of an output event is its
-    data, and of any other event the empty string, so printing a stream prints just the output:
+    sends), `data` its text, `id` the id this event carried (None without an id field), `retry`
+    the reconnection delay in milliseconds if this event carried one. `str()` of an output event
+    is its data, and of any other event the empty string, so printing a stream prints the output:
 
     >>> for event in replicate_ext.stream("demo/stream", input={"prompt": "hi"}):  # doctest: +SKIP
     ...     print(event, end="")
@@ -52,6 +74,7 @@ class SSEDecoder:
         self._data: list[str] = []
         self._event = ""
         self._block_retry: int | None = None
+        self._block_id: str | None = None
         self._has_fields = False
         self.last_event_id: str | None = None
         self.retry: int | None = None
@@ -108,7 +131,7 @@ class SSEDecoder:
             self._has_fields = True
         elif name == "id":
             if "\0" not in value:
-                self.last_event_id = value
+                self.last_event_id = self._block_id = value
         elif name == "retry" and value.isascii() and value.isdigit():
             self.retry = self._block_retry = int(value)
         # Other field names are ignored, as the spec requires.
@@ -122,12 +145,13 @@ class SSEDecoder:
             event = ServerSentEvent(
                 event=self._event or "message",
                 data="\n".join(self._data),
-                id=self.last_event_id,
+                id=self._block_id,
                 retry=self._block_retry,
             )
         self._data = []
         self._event = ""
         self._block_retry = None
+        self._block_id = None
         self._has_fields = False
         return event
 
@@ -137,3 +161,217 @@ def decode_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     decoder = SSEDecoder()
     for chunk in chunks:
         yield from decoder.feed(chunk)
+
+
+# --------------------------------------------------------------------------------------------
+# Following a prediction's stream
+
+
+class StreamUnavailableError(ReplicateError):
+    """The prediction has no stream URL (the model does not stream), or the stream kept dropping
+    more often than allowed. `prediction_id` is kept so the prediction can still be waited on."""
+
+    def __init__(self, message: str, prediction_id: str) -> None:
+        super().__init__(message)
+        self.prediction_id = prediction_id
+
+
+class _SyncRequester(Protocol):
+    def request(
+        self, method: str, url: str, *, headers: Mapping[str, str] | None = ..., stream: bool = ...
+    ) -> httpx.Response: ...
+
+
+class _AsyncRequester(Protocol):
+    async def request(
+        self, method: str, url: str, *, headers: Mapping[str, str] | None = ..., stream: bool = ...
+    ) -> httpx.Response: ...
+
+
+# A stream that breaks mid-body raises httpx errors directly from the body iterator; the base
+# client turns failures to connect into APIConnectionError.
+_DROPPED = (httpx.TransportError, APIConnectionError)
+
+
+class _StreamFollower:
+    """The I/O-free state of one prediction stream across reconnections.
+
+    Resumes from the id of the last event *delivered* (not merely parsed: an id line of an event
+    cut in half must not be acknowledged), and drops events whose id was already delivered, so a
+    server that replays from the start cannot duplicate output.
+    """
+
+    def __init__(self, prediction_id: str, url: str, max_reconnects: int) -> None:
+        self.prediction_id = prediction_id
+        self.url = url
+        self.max_reconnects = max_reconnects
+        self.last_id: str | None = None
+        self.failures = 0
+        self._retry_ms: int | None = None
+        self._delivered_ids: set[str] = set()
+        self._decoder = SSEDecoder()
+
+    def connect(self) -> dict[str, str]:
+        """Start a new connection; returns its request headers."""
+        self._decoder = SSEDecoder()
+        self._decoder.last_event_id = self.last_id
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        if self.last_id:
+            headers["Last-Event-ID"] = self.last_id
+        return headers
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        fresh: list[ServerSentEvent] = []
+        for event in self._decoder.feed(chunk):
+            if event.id:
+                if event.id in self._delivered_ids:
+                    continue
+                self._delivered_ids.add(event.id)
+                self.last_id = event.id
+            fresh.append(event)
+        if self._decoder.retry is not None:
+            self._retry_ms = self._decoder.retry
+        if fresh:
+            self.failures = 0
+        return fresh
+
+    def dropped(self, cause: BaseException | None) -> float:
+        """The stream ended without `done`: seconds to wait before reconnecting, or raise."""
+        self.failures += 1
+        if self.failures > self.max_reconnects:
+            reason = f": {cause}" if cause is not None and str(cause) else ""
+            raise StreamUnavailableError(
+                f"stream of prediction {self.prediction_id} dropped {self.failures} times in a "
+                f"row{reason}; the prediction may still be running (wait on its id)",
+                self.prediction_id,
+            ) from cause
+        base = _DEFAULT_RECONNECT_DELAY if self._retry_ms is None else self._retry_ms / 1000
+        # Back off a little on repeated failures, never beyond the cap.
+        return float(min(base * (2 ** (self.failures - 1)), _MAX_RECONNECT_DELAY))
+
+
+def _prediction_id(prediction: Prediction | str) -> str:
+    return prediction if isinstance(prediction, str) else prediction.id
+
+
+def _follower_for(prediction: Prediction, max_reconnects: int) -> _StreamFollower:
+    url = prediction.urls.stream
+    if not url:
+        raise StreamUnavailableError(
+            f"prediction {prediction.id} has no stream URL: the model does not support streaming",
+            prediction.id,
+        )
+    return _StreamFollower(prediction.id, url, max_reconnects)
+
+
+def _failed(prediction: Prediction, event: ServerSentEvent) -> ModelError:
+    if prediction.error is None or prediction.status != "failed":
+        # The stream reported the failure before the prediction record caught up.
+        prediction = attrs.evolve(prediction, status="failed", error=_error_text(event.data))
+    return ModelError(prediction)
+
+
+def _error_text(data: str) -> str:
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return data
+    if isinstance(parsed, dict):
+        for key in ("detail", "error", "message"):
+            if isinstance(parsed.get(key), str):
+                return str(parsed[key])
+    return data
+
+
+def stream_prediction_events(
+    client: _SyncRequester,
+    prediction: Prediction | str,
+    *,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> Iterator[ServerSentEvent]:
+    """Follow a prediction's `urls.stream`: yield its events up to and including `done`.
+
+    An `error` event raises `ModelError` carrying the (refetched) failed prediction. A dropped
+    connection is resumed with Last-Event-ID, at most `max_reconnects` times in a row.
+    """
+    if isinstance(prediction, str):
+        prediction = _get_prediction(client, prediction)
+    follower = _follower_for(prediction, max_reconnects)
+    while True:
+        headers = follower.connect()
+        cause: BaseException | None = None
+        failure: ServerSentEvent | None = None
+        try:
+            response = client.request("GET", follower.url, headers=headers, stream=True)
+            try:
+                for chunk in response.iter_bytes():
+                    for event in follower.feed(chunk):
+                        if event.event == "error":
+                            failure = event
+                            break
+                        yield event
+                        if event.event == "done":
+                            return
+                    if failure is not None:
+                        break
+            finally:
+                response.close()
+        except _DROPPED as exc:
+            cause = exc
+        if failure is not None:
+            raise _failed(_get_prediction(client, follower.prediction_id), failure)
+        time.sleep(follower.dropped(cause))
+
+
+async def stream_prediction_events_async(
+    client: _AsyncRequester,
+    prediction: Prediction | str,
+    *,
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> AsyncIterator[ServerSentEvent]:
+    """Async twin of `stream_prediction_events`."""
+    if isinstance(prediction, str):
+        prediction = await _get_prediction_async(client, prediction)
+    follower = _follower_for(prediction, max_reconnects)
+    while True:
+        headers = follower.connect()
+        cause: BaseException | None = None
+        failure: ServerSentEvent | None = None
+        try:
+            response = await client.request("GET", follower.url, headers=headers, stream=True)
+            try:
+                async for chunk in response.aiter_bytes():
+                    for event in follower.feed(chunk):
+                        if event.event == "error":
+                            failure = event
+                            break
+                        yield event
+                        if event.event == "done":
+                            return
+                    if failure is not None:
+                        break
+            finally:
+                await response.aclose()
+        except _DROPPED as exc:
+            cause = exc
+        if failure is not None:
+            prediction = await _get_prediction_async(client, follower.prediction_id)
+            raise _failed(prediction, failure)
+        await asyncio.sleep(follower.dropped(cause))
+
+
+def _get_prediction(client: _SyncRequester, prediction_id: str) -> Prediction:
+    response = client.request("GET", f"/predictions/{prediction_id}")
+    return Prediction.from_dict(_json_object(response))
+
+
+async def _get_prediction_async(client: _AsyncRequester, prediction_id: str) -> Prediction:
+    response = await client.request("GET", f"/predictions/{prediction_id}")
+    return Prediction.from_dict(_json_object(response))
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    data = response.json()
+    if not isinstance(data, dict):
+        raise ReplicateError(f"expected a JSON object from {response.url}, got {type(data)}")
+    return data

@@ -86,10 +86,10 @@ def test_invalid_utf8_is_replaced_not_raised() -> None:
     assert SSEDecoder().feed(b"data: \xff\n\n") == [ServerSentEvent("message", "\ufffd")]
 
 
-def test_id_persists_across_events_and_ignores_nul() -> None:
+def test_event_id_is_per_event_and_last_event_id_persists() -> None:
     decoder = SSEDecoder()
     events = decoder.feed(b"id: 5\ndata: a\n\ndata: b\n\nid: bad\x00id\ndata: c\n\n")
-    assert [e.id for e in events] == ["5", "5", "5"]
+    assert [e.id for e in events] == ["5", None, None]
     assert decoder.last_event_id == "5"
     assert decoder.feed(b"id\ndata: d\n\n") == [ServerSentEvent("message", "d", "")]
 

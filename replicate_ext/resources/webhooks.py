@@ -1,0 +1,44 @@
+"""`client.webhooks`: the signing secret for verifying webhook deliveries.
+
+>>> secret = client.webhooks.default_secret()  # doctest: +SKIP
+>>> payload = replicate_ext.webhooks.verify(headers, body, secret)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .._errors import ReplicateError
+
+if TYPE_CHECKING:
+    from .._base_client import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["AsyncWebhooks", "Webhooks"]
+
+
+def _secret_key(response: httpx.Response) -> str:
+    data = response.json()
+    key = data.get("key") if isinstance(data, dict) else None
+    if not isinstance(key, str) or not key:
+        raise ReplicateError("the webhook secret response has no 'key'")
+    return key
+
+
+class Webhooks:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def default_secret(self) -> str:
+        """The signing secret ("whsec_...") of your default webhook endpoint."""
+        return _secret_key(self._client.request("GET", "/webhooks/default/secret"))
+
+
+class AsyncWebhooks:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def default_secret(self) -> str:
+        """The signing secret ("whsec_...") of your default webhook endpoint."""
+        return _secret_key(await self._client.request("GET", "/webhooks/default/secret"))
