@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .local.cli import add_serve_command
+
 EXIT_OK = 0
 EXIT_MODEL_FAILED = 1
 EXIT_USAGE = 2
@@ -334,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     _add_run_command(subparsers)
     _add_resource_commands(subparsers)
+    add_serve_command(subparsers)
     return parser
 
 
