@@ -1,5 +1,101 @@
-"""replicate_ext: a typed, fast, hang-proof Python SDK for the Replicate HTTP API."""
+"""replicate_ext: a typed, fast, hang-proof Python SDK for the Replicate HTTP API.
 
+>>> import replicate_ext
+>>> output = replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from ._base_client import RawResponse, async_with_raw_response, with_raw_response
+from ._client import AsyncClient, Client, default_client, paginate, run
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    MissingAPITokenError,
+    ModelError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReplicateError,
+    UnprocessableEntityError,
+    WaitTimeoutError,
+)
+from ._pagination import AsyncPage, Page, apaginate
 from ._version import __version__
+from .types import (
+    Account,
+    Collection,
+    Deployment,
+    File,
+    Hardware,
+    Model,
+    Prediction,
+    SearchResult,
+    Training,
+    Version,
+)
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from ._files import AsyncFileOutput, FileOutput
+
+# Loaded on first access: file handling is not needed to import the package.
+_LAZY = {"FileOutput": "._files", "AsyncFileOutput": "._files"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "Account",
+    "AsyncClient",
+    "AsyncFileOutput",
+    "AsyncPage",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "Collection",
+    "ConflictError",
+    "Deployment",
+    "File",
+    "FileOutput",
+    "Hardware",
+    "InternalServerError",
+    "MissingAPITokenError",
+    "Model",
+    "ModelError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "Prediction",
+    "RateLimitError",
+    "RawResponse",
+    "ReplicateError",
+    "SearchResult",
+    "Training",
+    "UnprocessableEntityError",
+    "Version",
+    "WaitTimeoutError",
+    "__version__",
+    "apaginate",
+    "async_with_raw_response",
+    "default_client",
+    "paginate",
+    "run",
+    "with_raw_response",
+]

@@ -1,0 +1,556 @@
+"""The one place that talks HTTP: auth, headers, timeouts, retries, logging, raw responses.
+
+:class:`SyncAPIClient` and :class:`AsyncAPIClient` share every decision (URL and header
+building, retry rules, error mapping, logging) through :class:`_BaseAPIClient`; their
+``request`` loops differ only in how they send, read and sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from typing import Any, Generic, NoReturn, ParamSpec, TypeVar
+
+import attrs
+import httpx
+
+from . import _config
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    MissingAPITokenError,
+    error_from_response,
+    retry_after_of,
+)
+from ._retry import (
+    IDEMPOTENT_METHODS,
+    RetryPolicy,
+    retry_delay_for_error,
+    retry_delay_for_status,
+)
+
+__all__ = ["AsyncAPIClient", "RawResponse", "SyncAPIClient", "logger"]
+
+logger = logging.getLogger("replicate_ext")
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+# Set while a `with_raw_response` call runs: every final response is appended to the list.
+# A ContextVar keeps concurrent calls (threads, asyncio tasks) apart.
+_captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
+    "replicate_ext_captured_responses", default=None
+)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    port = url.port
+    if port is None:
+        port = 443 if url.scheme == "https" else 80
+    return (url.scheme, url.host, port)
+
+
+class _BaseAPIClient:
+    """Configuration and every non-I/O step of a request."""
+
+    base_url: httpx.URL
+    timeout: httpx.Timeout
+    max_retries: int
+    user_agent: str
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _config.TimeoutTypes = None,
+        max_retries: int | None = None,
+        user_agent: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self._api_token = _config.resolve_api_token(api_token)
+        self._base_url_str = _config.resolve_base_url(base_url)
+        self.base_url = httpx.URL(self._base_url_str)
+        self._base_origin = _origin(self.base_url)
+        self.timeout = _config.resolve_timeout(timeout)
+        self.max_retries = _config.resolve_max_retries(max_retries)
+        self._retry_policy = RetryPolicy(max_retries=self.max_retries)
+        self.user_agent = user_agent or _config.DEFAULT_USER_AGENT
+        self._extra_headers = dict(headers) if headers else {}
+
+    def __repr__(self) -> str:
+        # Never the token.
+        return f"{type(self).__name__}(base_url={self._base_url_str!r})"
+
+    @property
+    def has_api_token(self) -> bool:
+        return self._api_token is not None
+
+    # -- request preparation -------------------------------------------------------------
+
+    def _resolve_url(self, url: str) -> tuple[str, bool]:
+        """(absolute URL, whether it is on our API's origin)."""
+        if url.startswith("/"):
+            return self._base_url_str + url, True
+        if url.startswith(("http://", "https://")):
+            return url, _origin(httpx.URL(url)) == self._base_origin
+        return f"{self._base_url_str}/{url}", True
+
+    def _headers(self, same_origin: bool, headers: Mapping[str, str] | None) -> dict[str, str]:
+        result = {"User-Agent": self.user_agent}
+        if same_origin:
+            if self._api_token is None:
+                raise MissingAPITokenError(
+                    "No Replicate API token: pass api_token=... to the client or set the "
+                    f"{_config.TOKEN_ENV} environment variable."
+                )
+            result["Authorization"] = f"Bearer {self._api_token}"
+        if self._extra_headers:
+            result.update(self._extra_headers)
+        if headers:
+            result.update(headers)
+        return result
+
+    def _timeout(self, timeout: _config.TimeoutTypes) -> httpx.Timeout:
+        return self.timeout if timeout is None else _config.resolve_timeout(timeout)
+
+    # -- outcome handling (shared by the sync and async loops) ---------------------------
+
+    def _log_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int, started: float
+    ) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (attempt %d, %.1f ms)",
+                request.method,
+                request.url.path,
+                response.status_code,
+                attempt,
+                (time.perf_counter() - started) * 1000.0,
+            )
+
+    def _on_error(
+        self,
+        error: httpx.TransportError,
+        request: httpx.Request,
+        retry_index: int,
+        idempotent: bool,
+        started: float,
+    ) -> float:
+        """Seconds to wait before retrying after a transport error; raises when giving up."""
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        delay = retry_delay_for_error(
+            error, retry_index=retry_index, idempotent=idempotent, policy=self._retry_policy
+        )
+        if delay is not None:
+            logger.info(
+                "%s %s failed with %s (attempt %d, %.1f ms); retrying in %.2f s",
+                request.method,
+                request.url.path,
+                type(error).__name__,
+                retry_index + 1,
+                elapsed_ms,
+                delay,
+            )
+            return delay
+        logger.debug(
+            "%s %s failed with %s (attempt %d, %.1f ms)",
+            request.method,
+            request.url.path,
+            type(error).__name__,
+            retry_index + 1,
+            elapsed_ms,
+        )
+        self._raise_transport_error(error, request)
+
+    def _raise_transport_error(
+        self, error: httpx.TransportError, request: httpx.Request
+    ) -> NoReturn:
+        what = f"{request.method} {request.url.copy_with(query=None)}"
+        detail = str(error)
+        if self._api_token:
+            detail = detail.replace(self._api_token, "***")
+        if isinstance(error, httpx.TimeoutException):
+            kind = type(error).__name__
+            raise APITimeoutError(f"{kind} on {what}", request=request) from error
+        message = f"{type(error).__name__} on {what}" + (f": {detail}" if detail else "")
+        raise APIConnectionError(message, request=request) from error
+
+    def _on_error_status(
+        self,
+        response: httpx.Response,
+        retry_index: int,
+        idempotent: bool,
+    ) -> float:
+        """Seconds to wait before retrying an error status (body already read); raises when
+        giving up."""
+        retry_after = None
+        status = response.status_code
+        if status == 429 or status == 503:
+            retry_after = retry_after_of(response, _json_or_none(response))
+        delay = retry_delay_for_status(
+            status,
+            retry_index=retry_index,
+            idempotent=idempotent,
+            policy=self._retry_policy,
+            retry_after=retry_after,
+        )
+        if delay is not None:
+            logger.info(
+                "%s %s -> %d (attempt %d); retrying in %.2f s",
+                response.request.method,
+                response.request.url.path,
+                status,
+                retry_index + 1,
+                delay,
+            )
+            return delay
+        raise error_from_response(response, api_token=self._api_token)
+
+    @staticmethod
+    def _capture(response: httpx.Response) -> None:
+        sink = _captured_responses.get()
+        if sink is not None:
+            sink.append(response)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class SyncAPIClient(_BaseAPIClient):
+    """Sends requests with our auth, timeouts and retries over one pooled httpx.Client.
+
+    Thread-safe: it holds no per-request state.
+    """
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _config.TimeoutTypes = None,
+        max_retries: int | None = None,
+        user_agent: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            api_token=api_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+            headers=headers,
+        )
+        if http_client is not None and transport is not None:
+            raise ValueError("pass either http_client or transport, not both")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            transport=transport,
+            timeout=self.timeout,
+            limits=_DEFAULT_LIMITS,
+            follow_redirects=True,
+        )
+
+    def copy(self, **overrides: Any) -> SyncAPIClient:
+        """A client with some settings changed that shares this one's connection pool."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        _BaseAPIClient.__init__(
+            clone,
+            api_token=overrides.get("api_token", self._api_token),
+            base_url=overrides.get("base_url", self._base_url_str),
+            timeout=overrides.get("timeout", self.timeout),
+            max_retries=overrides.get("max_retries", self.max_retries),
+            user_agent=overrides.get("user_agent", self.user_agent),
+            headers=overrides.get("headers", self._extra_headers),
+        )
+        clone._owns_http = False
+        return clone
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        content: Any = None,
+        files: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: _config.TimeoutTypes = None,
+        idempotent: bool | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send a request; returns the response (status < 400) or raises a typed error.
+
+        ``url`` is relative to ``base_url`` ("/predictions") or absolute; the token is only sent
+        to ``base_url``'s origin. With ``stream=True`` the body is left unread and the caller
+        closes the response.
+        """
+        method = method.upper()
+        full_url, same_origin = self._resolve_url(url)
+        request_headers = self._headers(same_origin, headers)
+        request_timeout = self._timeout(timeout)
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        http = self._http
+        retry_index = 0
+        while True:
+            request = http.build_request(
+                method,
+                full_url,
+                params=params,
+                json=json,
+                content=content,
+                files=files,
+                data=data,
+                headers=request_headers,
+                timeout=request_timeout,
+            )
+            started = time.perf_counter()
+            try:
+                response = http.send(request, stream=True)
+                if response.status_code >= 400 or not stream:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+            except httpx.TransportError as error:
+                time.sleep(self._on_error(error, request, retry_index, idempotent, started))
+                retry_index += 1
+                continue
+            self._log_response(request, response, retry_index + 1, started)
+            if response.status_code < 400:
+                self._capture(response)
+                return response
+            time.sleep(self._on_error_status(response, retry_index, idempotent))
+            retry_index += 1
+
+
+class AsyncAPIClient(_BaseAPIClient):
+    """Async twin of :class:`SyncAPIClient` over one pooled httpx.AsyncClient."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _config.TimeoutTypes = None,
+        max_retries: int | None = None,
+        user_agent: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            api_token=api_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+            headers=headers,
+        )
+        if http_client is not None and transport is not None:
+            raise ValueError("pass either http_client or transport, not both")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            transport=transport,
+            timeout=self.timeout,
+            limits=_DEFAULT_LIMITS,
+            follow_redirects=True,
+        )
+
+    def copy(self, **overrides: Any) -> AsyncAPIClient:
+        """A client with some settings changed that shares this one's connection pool."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        _BaseAPIClient.__init__(
+            clone,
+            api_token=overrides.get("api_token", self._api_token),
+            base_url=overrides.get("base_url", self._base_url_str),
+            timeout=overrides.get("timeout", self.timeout),
+            max_retries=overrides.get("max_retries", self.max_retries),
+            user_agent=overrides.get("user_agent", self.user_agent),
+            headers=overrides.get("headers", self._extra_headers),
+        )
+        clone._owns_http = False
+        return clone
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        content: Any = None,
+        files: Any = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: _config.TimeoutTypes = None,
+        idempotent: bool | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Async :meth:`SyncAPIClient.request`."""
+        method = method.upper()
+        full_url, same_origin = self._resolve_url(url)
+        request_headers = self._headers(same_origin, headers)
+        request_timeout = self._timeout(timeout)
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        http = self._http
+        retry_index = 0
+        while True:
+            request = http.build_request(
+                method,
+                full_url,
+                params=params,
+                json=json,
+                content=content,
+                files=files,
+                data=data,
+                headers=request_headers,
+                timeout=request_timeout,
+            )
+            started = time.perf_counter()
+            try:
+                response = await http.send(request, stream=True)
+                if response.status_code >= 400 or not stream:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+            except httpx.TransportError as error:
+                await _async_sleep(self._on_error(error, request, retry_index, idempotent, started))
+                retry_index += 1
+                continue
+            self._log_response(request, response, retry_index + 1, started)
+            if response.status_code < 400:
+                self._capture(response)
+                return response
+            await _async_sleep(self._on_error_status(response, retry_index, idempotent))
+            retry_index += 1
+
+
+async def _async_sleep(seconds: float) -> None:
+    # anyio (an httpx dependency) sleeps under asyncio and trio alike.
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+# -- raw responses -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class RawResponse(Generic[T]):
+    """A parsed result together with the HTTP response it came from.
+
+    >>> raw = client.with_raw_response.predictions.get("abc")   # doctest: +SKIP
+    >>> raw.headers["x-ratelimit-remaining"], raw.parse().status   # doctest: +SKIP
+    """
+
+    http_response: httpx.Response
+    parsed: T
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    def parse(self) -> T:
+        return self.parsed
+
+
+def _last_response(sink: list[httpx.Response]) -> httpx.Response:
+    if not sink:
+        raise RuntimeError("the call made no HTTP request, so there is no raw response")
+    return sink[-1]
+
+
+def with_raw_response(func: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """Wrap a client method so it returns a :class:`RawResponse` (parsed value + the last HTTP
+    response of the call).
+
+    >>> raw = replicate_ext.with_raw_response(client.predictions.get)("abc")   # doctest: +SKIP
+    """
+
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        sink: list[httpx.Response] = []
+        token = _captured_responses.set(sink)
+        try:
+            value = func(*args, **kwargs)
+        finally:
+            _captured_responses.reset(token)
+        return RawResponse(http_response=_last_response(sink), parsed=value)
+
+    return wrapper
+
+
+def async_with_raw_response(
+    func: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """Async :func:`with_raw_response`."""
+
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        sink: list[httpx.Response] = []
+        token = _captured_responses.set(sink)
+        try:
+            value = await func(*args, **kwargs)
+        finally:
+            _captured_responses.reset(token)
+        return RawResponse(http_response=_last_response(sink), parsed=value)
+
+    return wrapper
+
+
+class RawResponseProxy:
+    """``client.with_raw_response.<resource>.<method>(...)`` → :class:`RawResponse`."""
+
+    def __init__(self, target: Any, *, is_async: bool) -> None:
+        self._target = target
+        self._is_async = is_async
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if not callable(attr) or name.startswith("_"):
+            if hasattr(attr, "_client"):  # a resource: wrap its methods too
+                return RawResponseProxy(attr, is_async=self._is_async)
+            return attr
+        if hasattr(attr, "_client") and not hasattr(attr, "__func__"):
+            return RawResponseProxy(attr, is_async=self._is_async)
+        return async_with_raw_response(attr) if self._is_async else with_raw_response(attr)

@@ -1,0 +1,542 @@
+"""``Client`` and ``AsyncClient``: the public entry points.
+
+Both hold a base client (``_client``: :class:`SyncAPIClient` / :class:`AsyncAPIClient`) that owns
+the connection pool, auth, timeouts and retries. Resources are created on first access (their
+modules import the generated bindings, which ``import replicate_ext`` must not pay for).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from . import _config
+from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
+from ._errors import ReplicateError
+from ._pagination import AsyncPage, Page, apaginate
+from ._pagination import paginate as _paginate
+from ._run import output_of, plan_run
+from ._wait import is_terminal
+from .types import Prediction, SearchResult
+
+if TYPE_CHECKING:
+    from ._files import FileEncoding, FileSource
+    from .resources.deployments import AsyncDeployments, Deployments
+    from .resources.misc import (
+        AccountResource,
+        AsyncAccount,
+        AsyncCollections,
+        AsyncHardwareResource,
+        Collections,
+        HardwareResource,
+    )
+    from .resources.models import AsyncModels, Models
+    from .resources.predictions import AsyncPredictions, Predictions
+    from .resources.trainings import AsyncTrainings, Trainings
+
+__all__ = ["AsyncClient", "Client", "default_client", "paginate", "run"]
+
+T = TypeVar("T")
+
+
+def _file_url(created: Any) -> str:
+    urls = getattr(created, "urls", None) or {}
+    url = urls.get("get") if isinstance(urls, Mapping) else None
+    if not isinstance(url, str):
+        raise ReplicateError("the uploaded file has no URL to pass as input")
+    return url
+
+
+class Client:
+    """A synchronous Replicate client. Thread-safe; use one per application.
+
+    >>> with replicate_ext.Client() as client:   # doctest: +SKIP
+    ...     greeting = client.run("demo/hello", input={"name": "Ada"})
+
+    ``api_token`` defaults to ``$REPLICATE_API_TOKEN``, ``base_url`` to ``$REPLICATE_BASE_URL`` or
+    the public API. ``timeout`` (seconds or an httpx.Timeout) is always finite. Pass
+    ``http_client`` or ``transport`` to bring your own httpx pieces; auth, timeouts and retries
+    stay ours.
+    """
+
+    _client: SyncAPIClient
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        user_agent: str | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self._client = SyncAPIClient(
+            api_token=api_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+            headers=headers,
+            http_client=http_client,
+            transport=transport,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={str(self._client.base_url)!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (unless it was passed in, or belongs to a parent client)."""
+        self._client.close()
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._client.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._client.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._client.max_retries
+
+    def with_options(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        user_agent: str | None = None,
+    ) -> Client:
+        """A client with some settings changed, sharing this one's connection pool (e.g. one
+        per tenant token). Arguments left as None keep the current value.
+
+        >>> tenant = client.with_options(api_token=tenant_token, timeout=5)  # doctest: +SKIP
+        """
+        overrides = {
+            key: value
+            for key, value in (
+                ("api_token", api_token),
+                ("base_url", base_url),
+                ("timeout", timeout),
+                ("max_retries", max_retries),
+                ("user_agent", user_agent),
+            )
+            if value is not None
+        }
+        clone = object.__new__(type(self))
+        clone._client = self._client.copy(**overrides)
+        return clone
+
+    @property
+    def with_raw_response(self) -> Any:
+        """``client.with_raw_response.predictions.get(id)`` returns a RawResponse whose
+        ``.headers`` are the HTTP response's and ``.parse()`` the usual result."""
+        return RawResponseProxy(self, is_async=False)
+
+    # -- resources -------------------------------------------------------------------------
+
+    @cached_property
+    def predictions(self) -> Predictions:
+        from .resources.predictions import Predictions
+
+        return Predictions(self._client)
+
+    @cached_property
+    def models(self) -> Models:
+        from .resources.models import Models
+
+        return Models(self._client)
+
+    @cached_property
+    def deployments(self) -> Deployments:
+        from .resources.deployments import Deployments
+
+        return Deployments(self._client)
+
+    @cached_property
+    def trainings(self) -> Trainings:
+        from .resources.trainings import Trainings
+
+        return Trainings(self._client)
+
+    @cached_property
+    def hardware(self) -> HardwareResource:
+        from .resources.misc import HardwareResource
+
+        return HardwareResource(self._client)
+
+    @cached_property
+    def collections(self) -> Collections:
+        from .resources.misc import Collections
+
+        return Collections(self._client)
+
+    @cached_property
+    def account(self) -> AccountResource:
+        from .resources.misc import AccountResource
+
+        return AccountResource(self._client)
+
+    def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+        """Search models, collections and docs."""
+        from .resources.misc import Search
+
+        return Search(self._client)(query, limit=limit)
+
+    # -- run / wait / paginate -------------------------------------------------------------
+
+    def run(
+        self,
+        ref: str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        deployment: str | None = None,
+        wait: bool | int = True,
+        timeout: float | None = None,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        use_file_output: bool = True,
+        file_encoding: FileEncoding = "auto",
+        cancel_on_timeout: bool = False,
+    ) -> Any:
+        """Run a model and return its output.
+
+        ``ref`` is ``"owner/name"`` (official-model route), ``"owner/name:version"`` or a
+        version id; or pass ``deployment="owner/name"``. The prediction is created in sync mode
+        (``Prefer: wait``) and then polled until it finishes. A failed prediction raises
+        ModelError; after ``timeout`` seconds WaitTimeoutError (with the prediction) is raised.
+        Files in ``input`` are sent as data URIs or uploaded; file URLs in the output come back
+        as FileOutput objects unless ``use_file_output=False``.
+
+        >>> client.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
+        'hello Ada'
+        """
+        plan = plan_run(
+            ref,
+            deployment,
+            input,
+            wait=wait,
+            timeout=timeout,
+            file_encoding=file_encoding,
+            webhook_events_filter=webhook_events_filter,
+        )
+        from ._files import encode_inputs, wrap_outputs
+
+        encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=self._upload)
+        created_at = time.monotonic()
+        prediction = self.predictions.create(
+            version=plan.version,
+            model=plan.model,
+            deployment=plan.deployment,
+            input=encoded,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            wait=plan.prefer_wait,
+        )
+        if not is_terminal(prediction.status):
+            prediction = self.predictions.wait(
+                prediction,
+                timeout=plan.remaining(),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+            )
+        output = output_of(prediction)
+        return wrap_outputs(output, self._client) if use_file_output else output
+
+    def wait(
+        self,
+        prediction: Prediction | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> Prediction:
+        """Poll a prediction (or id) until succeeded, failed, canceled or aborted.
+
+        WaitTimeoutError (carrying the last state) after ``timeout`` seconds; with
+        ``cancel_on_timeout`` the prediction is canceled first.
+        """
+        return self.predictions.wait(
+            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+        )
+
+    def paginate(self, source: Page[T] | Callable[[], Page[T]]) -> Iterator[T]:
+        """Every item of a list call or page, fetching following pages lazily.
+
+        >>> for p in client.paginate(client.predictions.list): ...   # doctest: +SKIP
+        """
+        return _paginate(source)
+
+    def _upload(self, source: FileSource) -> str:
+        """Upload one input file (``files`` resource) and return the URL to pass as input."""
+        files: Any = getattr(self, "files", None)
+        if files is None:
+            raise ReplicateError("uploading input files needs the files resource")
+        return _file_url(
+            files.create(source.content, filename=source.filename, content_type=source.content_type)
+        )
+
+
+class AsyncClient:
+    """The asyncio twin of :class:`Client`: same surface, ``async def`` methods and ``async
+    for`` pagination.
+
+    >>> async with replicate_ext.AsyncClient() as client:   # doctest: +SKIP
+    ...     greeting = await client.run("demo/hello", input={"name": "Ada"})
+    """
+
+    _client: AsyncAPIClient
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        user_agent: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self._client = AsyncAPIClient(
+            api_token=api_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+            headers=headers,
+            http_client=http_client,
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"AsyncClient(base_url={str(self._client.base_url)!r})"
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._client.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._client.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._client.max_retries
+
+    def with_options(
+        self,
+        *,
+        api_token: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        user_agent: str | None = None,
+    ) -> AsyncClient:
+        """See :meth:`Client.with_options`."""
+        overrides = {
+            key: value
+            for key, value in (
+                ("api_token", api_token),
+                ("base_url", base_url),
+                ("timeout", timeout),
+                ("max_retries", max_retries),
+                ("user_agent", user_agent),
+            )
+            if value is not None
+        }
+        clone = object.__new__(type(self))
+        clone._client = self._client.copy(**overrides)
+        return clone
+
+    @property
+    def with_raw_response(self) -> Any:
+        """See :attr:`Client.with_raw_response` (the wrapped methods are awaited)."""
+        return RawResponseProxy(self, is_async=True)
+
+    @cached_property
+    def predictions(self) -> AsyncPredictions:
+        from .resources.predictions import AsyncPredictions
+
+        return AsyncPredictions(self._client)
+
+    @cached_property
+    def models(self) -> AsyncModels:
+        from .resources.models import AsyncModels
+
+        return AsyncModels(self._client)
+
+    @cached_property
+    def deployments(self) -> AsyncDeployments:
+        from .resources.deployments import AsyncDeployments
+
+        return AsyncDeployments(self._client)
+
+    @cached_property
+    def trainings(self) -> AsyncTrainings:
+        from .resources.trainings import AsyncTrainings
+
+        return AsyncTrainings(self._client)
+
+    @cached_property
+    def hardware(self) -> AsyncHardwareResource:
+        from .resources.misc import AsyncHardwareResource
+
+        return AsyncHardwareResource(self._client)
+
+    @cached_property
+    def collections(self) -> AsyncCollections:
+        from .resources.misc import AsyncCollections
+
+        return AsyncCollections(self._client)
+
+    @cached_property
+    def account(self) -> AsyncAccount:
+        from .resources.misc import AsyncAccount
+
+        return AsyncAccount(self._client)
+
+    async def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+        from .resources.misc import AsyncSearch
+
+        return await AsyncSearch(self._client)(query, limit=limit)
+
+    async def run(
+        self,
+        ref: str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        deployment: str | None = None,
+        wait: bool | int = True,
+        timeout: float | None = None,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        use_file_output: bool = True,
+        file_encoding: FileEncoding = "auto",
+        cancel_on_timeout: bool = False,
+    ) -> Any:
+        """See :meth:`Client.run`; file outputs come back as AsyncFileOutput."""
+        plan = plan_run(
+            ref,
+            deployment,
+            input,
+            wait=wait,
+            timeout=timeout,
+            file_encoding=file_encoding,
+            webhook_events_filter=webhook_events_filter,
+        )
+        from ._files import encode_inputs_async, wrap_outputs_async
+
+        encoded = await encode_inputs_async(
+            dict(input or {}), strategy=file_encoding, upload=self._upload
+        )
+        created_at = time.monotonic()
+        prediction = await self.predictions.create(
+            version=plan.version,
+            model=plan.model,
+            deployment=plan.deployment,
+            input=encoded,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            wait=plan.prefer_wait,
+        )
+        if not is_terminal(prediction.status):
+            prediction = await self.predictions.wait(
+                prediction,
+                timeout=plan.remaining(),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+            )
+        output = output_of(prediction)
+        return wrap_outputs_async(output, self._client) if use_file_output else output
+
+    async def wait(
+        self,
+        prediction: Prediction | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> Prediction:
+        """See :meth:`Client.wait`."""
+        return await self.predictions.wait(
+            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+        )
+
+    def paginate(
+        self, source: AsyncPage[T] | Callable[[], Awaitable[AsyncPage[T]]]
+    ) -> AsyncIterator[T]:
+        """``async for item in client.paginate(client.models.list)``."""
+        return apaginate(source)
+
+    async def _upload(self, source: FileSource) -> str:
+        files: Any = getattr(self, "files", None)
+        if files is None:
+            raise ReplicateError("uploading input files needs the files resource")
+        return _file_url(
+            await files.create(
+                source.content, filename=source.filename, content_type=source.content_type
+            )
+        )
+
+
+# -- module-level functions over a lazily created default client ------------------------------
+
+_default: Client | None = None
+_default_lock = threading.Lock()
+
+
+def default_client() -> Client:
+    """The client behind ``replicate_ext.run`` & co, created on first use from the
+    environment."""
+    global _default
+    client = _default
+    if client is None:
+        with _default_lock:
+            if _default is None:
+                _default = Client()
+            client = _default
+    return client
+
+
+def run(
+    ref: str | None = None,
+    input: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """:meth:`Client.run` on the default client.
+
+    >>> replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
+    """
+    return default_client().run(ref, input, **kwargs)
+
+
+def paginate(source: Page[T] | Callable[[], Page[T]]) -> Iterator[T]:
+    """Every item of a list call or page, lazily (see :meth:`Client.paginate`)."""
+    return _paginate(source)

@@ -1,0 +1,300 @@
+"""Exception hierarchy and the mapping from an HTTP error response to a typed error.
+
+Everything here is pure: :func:`error_from_response` only looks at an already-read response.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from .types import Prediction, Training
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingAPITokenError",
+    "ModelError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReplicateError",
+    "UnprocessableEntityError",
+    "WaitTimeoutError",
+    "error_from_response",
+]
+
+# How much of a non-JSON error body is kept in the message: enough to recognise an HTML error
+# page from a proxy, short enough to keep logs readable.
+_SNIPPET_CHARS = 200
+
+
+class ReplicateError(Exception):
+    """Base class of every error raised by replicate_ext."""
+
+
+class MissingAPITokenError(ReplicateError):
+    """No API token was given and ``REPLICATE_API_TOKEN`` is not set."""
+
+
+class APIError(ReplicateError):
+    """The API answered with an HTTP error status.
+
+    ``title`` and ``detail`` come from the problem+json body when there is one; ``body`` is the
+    decoded JSON (or the text) of the response and ``response`` the httpx response itself.
+    """
+
+    status: int
+    title: str | None
+    detail: str | None
+    body: Any
+    response: httpx.Response | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        title: str | None = None,
+        detail: str | None = None,
+        body: Any = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.body = body
+        self.response = response
+
+    @property
+    def status_code(self) -> int:
+        """Alias of :attr:`status` (the name httpx uses)."""
+        return self.status
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id header, handy in support requests."""
+        if self.response is None:
+            return None
+        value: str | None = self.response.headers.get("x-request-id")
+        return value
+
+
+class BadRequestError(APIError):
+    """400: the request was malformed."""
+
+
+class AuthenticationError(APIError):
+    """401: the API token is missing or invalid."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the token is valid but may not do this."""
+
+
+class NotFoundError(APIError):
+    """404: no such prediction, model, version, deployment, ..."""
+
+
+class ConflictError(APIError):
+    """409: the resource is in a state that conflicts with the request."""
+
+
+class UnprocessableEntityError(APIError):
+    """422: the request was understood but its content is invalid (e.g. bad model input)."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests. ``retry_after`` is the server's hint in seconds, if any."""
+
+    retry_after: float | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        title: str | None = None,
+        detail: str | None = None,
+        body: Any = None,
+        response: httpx.Response | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message, status=status, title=title, detail=detail, body=body, response=response
+        )
+        self.retry_after = retry_after
+
+
+class InternalServerError(APIError):
+    """5xx: the server failed."""
+
+
+class APIConnectionError(ReplicateError):
+    """The request failed before a response arrived (DNS, refused connection, reset, ...)."""
+
+    request: httpx.Request | None
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class ModelError(ReplicateError):
+    """The prediction ended without succeeding (``failed``, or ``canceled``/``aborted``);
+    ``prediction`` holds it, with its error and logs."""
+
+    prediction: Prediction | Training
+
+    def __init__(self, prediction: Prediction | Training) -> None:
+        if prediction.status == "failed":
+            error = prediction.error if prediction.error is not None else "no error message"
+            message = f"Prediction {prediction.id} failed: {error}"
+        else:
+            message = f"Prediction {prediction.id} ended {prediction.status}"
+        super().__init__(message)
+        self.prediction = prediction
+
+
+class WaitTimeoutError(ReplicateError):
+    """Waiting gave up before the prediction finished. ``prediction`` is its last known state,
+    so its id is never lost: poll it later, or cancel it."""
+
+    prediction: Prediction | Training
+
+    def __init__(self, prediction: Prediction | Training, timeout: float) -> None:
+        super().__init__(
+            f"Prediction {prediction.id} still {prediction.status!r} after waiting {timeout:g}s"
+        )
+        self.prediction = prediction
+
+
+_ERROR_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _scrub(text: str, secret: str | None) -> str:
+    if secret:
+        return text.replace(secret, "***")
+    return text
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    # e.g. a validation error list in "detail"
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        import datetime as _dt
+
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.UTC)
+        seconds = (when - _dt.datetime.now(_dt.UTC)).total_seconds()
+    if seconds != seconds or seconds < 0:  # NaN or in the past
+        return 0.0
+    return seconds
+
+
+def retry_after_of(response: httpx.Response, body: Any = None) -> float | None:
+    """The server's retry hint: ``Retry-After`` header first, else a ``retry_after`` body field."""
+    seconds = parse_retry_after(response.headers.get("retry-after"))
+    if seconds is None and isinstance(body, dict):
+        hint = body.get("retry_after")
+        if isinstance(hint, int | float) and not isinstance(hint, bool):
+            seconds = max(0.0, float(hint))
+    return seconds
+
+
+def error_from_response(response: httpx.Response, *, api_token: str | None = None) -> APIError:
+    """Build the typed error for an already-read error response.
+
+    Understands problem+json (``title``/``detail``/``status``) and plain ``{"detail": ...}``
+    bodies; any other body is kept as a short text snippet. ``api_token`` is scrubbed from the
+    message in case a server or proxy echoes it back.
+    """
+    status = response.status_code
+    content = response.content
+    body: Any = None
+    title: str | None = None
+    detail: str | None = None
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        title = _as_text(body.get("title"))
+        detail = _as_text(body.get("detail"))
+        if detail is None and title is None:
+            detail = _as_text(body.get("error") or body.get("message"))
+    elif content:
+        text = response.text.strip()
+        body = text
+        detail = text if len(text) <= _SNIPPET_CHARS else text[:_SNIPPET_CHARS] + "…"
+    reason = title or response.reason_phrase or "HTTP error"
+    message = f"{status} {reason}"
+    if detail and detail != title:
+        message = f"{message}: {detail}"
+    message = _scrub(message, api_token)
+    if title is not None:
+        title = _scrub(title, api_token)
+    if detail is not None:
+        detail = _scrub(detail, api_token)
+
+    if status == 429:
+        return RateLimitError(
+            message,
+            status=status,
+            title=title,
+            detail=detail,
+            body=body,
+            response=response,
+            retry_after=retry_after_of(response, body),
+        )
+    cls = _ERROR_BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIError
+    return cls(message, status=status, title=title, detail=detail, body=body, response=response)

@@ -1,0 +1,88 @@
+"""Pure parts of ``run()``: validate and route the call, and turn the final prediction into
+its output. Shared by Client.run and AsyncClient.run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._errors import ModelError
+from ._refs import ModelRef, parse_deployment, parse_ref
+from ._wait import prefer_wait_seconds
+from .types import Prediction
+
+_ENCODINGS = ("auto", "data_uri", "upload")
+
+
+@attrs.frozen
+class RunPlan:
+    """What ``run()`` will do, decided before any request."""
+
+    # exactly one of these is set
+    version: str | None
+    model: str | None
+    deployment: str | None
+    prefer_wait: int | None  # seconds for `Prefer: wait=N`, None for no header
+    timeout: float | None
+    started: float  # time.monotonic() when run() began
+
+    def remaining(self) -> float | None:
+        if self.timeout is None:
+            return None
+        return max(self.timeout - (time.monotonic() - self.started), 0.0)
+
+
+def plan_run(
+    ref: str | None,
+    deployment: str | None,
+    input: Mapping[str, Any] | None,
+    *,
+    wait: bool | int,
+    timeout: float | None,
+    file_encoding: str,
+    webhook_events_filter: Sequence[str] | None,
+) -> RunPlan:
+    """Validate every argument of ``run()``; raises ValueError/TypeError before any I/O."""
+    started = time.monotonic()
+    if (ref is None) == (deployment is None):
+        raise ValueError("pass a model reference or deployment=..., not both and not neither")
+    if input is not None and not isinstance(input, Mapping):
+        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
+    if timeout is not None and (isinstance(timeout, bool) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if file_encoding not in _ENCODINGS:
+        raise ValueError(f"file_encoding must be one of {', '.join(_ENCODINGS)}")
+    if isinstance(webhook_events_filter, str):
+        raise TypeError("webhook_events_filter must be a list of event names, not a string")
+    if isinstance(wait, bool | int):
+        prefer_wait = prefer_wait_seconds(wait, timeout)
+    else:
+        raise TypeError(f"wait must be True, False or a number of seconds, got {wait!r}")
+    version = model = None
+    if deployment is not None:
+        parse_deployment(deployment)
+    else:
+        assert ref is not None
+        target = parse_ref(ref)
+        if isinstance(target, ModelRef):
+            model = ref
+        else:
+            version = target.id
+    return RunPlan(
+        version=version,
+        model=model,
+        deployment=deployment,
+        prefer_wait=prefer_wait,
+        timeout=timeout,
+        started=started,
+    )
+
+
+def output_of(prediction: Prediction) -> Any:
+    """The output of a finished prediction; ModelError unless it succeeded."""
+    if prediction.status != "succeeded":
+        raise ModelError(prediction)
+    return prediction.output

@@ -1,0 +1,89 @@
+"""Shared plumbing of the resource classes: the client handle, pages and small helpers.
+
+Resources are thin: a generated ``build_request`` builds the request, the base client sends it,
+a ``from_dict`` parses the JSON. Sync and async twins differ only by ``await``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
+
+T = TypeVar("T")
+Parser = Callable[[Mapping[str, Any]], T]
+
+
+def _page_items(data: Any, parse: Parser[T]) -> tuple[list[T], str | None, str | None]:
+    results, nxt, prev = parse_page_fields(data)
+    return [parse(item) for item in results if isinstance(item, dict)], nxt, prev
+
+
+def _next_request(request: dict[str, Any], next_url: str) -> dict[str, Any]:
+    # The cursor replaces the first request's query string, so its params must not be re-sent.
+    following = dict(request)
+    following["url"] = next_page_url(request["url"], next_url)
+    following.pop("params", None)
+    return following
+
+
+class SyncResource:
+    """Base of every sync resource: holds the base client that sends requests."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def _send(self, request: dict[str, Any]) -> httpx.Response:
+        return self._client.request(**request)
+
+    def _json(self, request: dict[str, Any]) -> Any:
+        return self._client.request(**request).json()
+
+    def _page(self, request: dict[str, Any], parse: Parser[T]) -> Page[T]:
+        data = self._client.request(**request).json()
+        items, nxt, prev = _page_items(data, parse)
+
+        def fetch(next_url: str) -> Page[T]:
+            return self._page(_next_request(request, next_url), parse)
+
+        return Page(items, nxt, prev, fetch=fetch)
+
+
+class AsyncResource:
+    """Base of every async resource."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def _send(self, request: dict[str, Any]) -> httpx.Response:
+        return await self._client.request(**request)
+
+    async def _json(self, request: dict[str, Any]) -> Any:
+        return (await self._client.request(**request)).json()
+
+    async def _page(self, request: dict[str, Any], parse: Parser[T]) -> AsyncPage[T]:
+        data = (await self._client.request(**request)).json()
+        items, nxt, prev = _page_items(data, parse)
+
+        def fetch(next_url: str) -> Awaitable[AsyncPage[T]]:
+            return self._page(_next_request(request, next_url), parse)
+
+        return AsyncPage(items, nxt, prev, fetch=fetch)
+
+
+def as_dict(data: Any) -> Mapping[str, Any]:
+    """The JSON object of a response, or an empty one (parsers then fill in None)."""
+    return data if isinstance(data, dict) else {}
+
+
+def optional(value: T | None) -> Any:
+    """None → the generator's UNSET, so absent arguments are left out of the request."""
+    if value is None:
+        from replicate_api.types import UNSET
+
+        return UNSET
+    return value

@@ -1,0 +1,330 @@
+"""``client.predictions``: create (by version, official model or deployment), get, list, cancel,
+wait."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from replicate_api.api.deployments import predictions_create as _deployment_create
+from replicate_api.api.models import predictions_create as _model_create
+from replicate_api.api.predictions import cancel as _cancel
+from replicate_api.api.predictions import create as _version_create
+from replicate_api.api.predictions import get as _get
+from replicate_api.api.predictions import list as _list
+from replicate_api.models.model_input import ModelInput
+from replicate_api.models.prediction_request import PredictionRequest
+from replicate_api.models.version_prediction_request import VersionPredictionRequest
+
+from .._config import timeout_for_prefer_wait
+from .._errors import WaitTimeoutError
+from .._pagination import AsyncPage, Page
+from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
+from .._wait import WaitState, prefer_header, prefer_wait_seconds
+from ..types import Prediction
+from ._base import AsyncResource, SyncResource, as_dict, optional
+
+__all__ = ["AsyncPredictions", "Predictions", "build_create_request"]
+
+
+def _parse(data: Mapping[str, Any]) -> Prediction:
+    return Prediction.from_dict(data)
+
+
+def build_create_request(
+    *,
+    version: str | None = None,
+    model: str | None = None,
+    deployment: str | None = None,
+    input: Mapping[str, Any],
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    stream: bool | None = None,
+    prefer_wait: int | None = None,
+    cancel_after: str | None = None,
+) -> dict[str, Any]:
+    """Route a create to the right endpoint and build its request (no I/O).
+
+    Exactly one of ``version`` (a version id or ``owner/name:version``), ``model``
+    (``owner/name`` → official-model route, or ``owner/name:version``) or ``deployment``
+    (``owner/name``). Raises ValueError/TypeError for bad arguments.
+    """
+    given = [name for name, value in (("version", version), ("model", model),
+             ("deployment", deployment)) if value is not None]  # fmt: skip
+    if len(given) != 1:
+        raise ValueError(
+            "pass exactly one of version=, model= or deployment="
+            + (f" (got {', '.join(given)})" if given else "")
+        )
+    if not isinstance(input, Mapping):
+        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
+    if webhook_events_filter is not None and isinstance(webhook_events_filter, str):
+        raise TypeError("webhook_events_filter must be a list of event names, not a string")
+    events: Any = optional(list(webhook_events_filter) if webhook_events_filter else None)
+    prefer = optional(prefer_header(prefer_wait) if prefer_wait is not None else None)
+    cancel = optional(cancel_after)
+    body_input = ModelInput.from_dict(input)
+
+    if deployment is not None:
+        ref = parse_deployment(deployment)
+        return _deployment_create.build_request(
+            ref.owner,
+            ref.name,
+            body=PredictionRequest(
+                input_=body_input,
+                stream=optional(stream),
+                webhook=optional(webhook),
+                webhook_events_filter=events,
+            ),
+            prefer=prefer,
+            cancel_after=cancel,
+        )
+    target = parse_ref(version if version is not None else model)  # type: ignore[arg-type]
+    if isinstance(target, ModelRef):
+        return _model_create.build_request(
+            target.owner,
+            target.name,
+            body=PredictionRequest(
+                input_=body_input,
+                stream=optional(stream),
+                webhook=optional(webhook),
+                webhook_events_filter=events,
+            ),
+            prefer=prefer,
+            cancel_after=cancel,
+        )
+    return _version_create.build_request(
+        body=VersionPredictionRequest(
+            input_=body_input,
+            version=target.id,
+            stream=optional(stream),
+            webhook=optional(webhook),
+            webhook_events_filter=events,
+        ),
+        prefer=prefer,
+        cancel_after=cancel,
+    )
+
+
+def _list_request(
+    created_after: _dt.datetime | None, created_before: _dt.datetime | None, source: str | None
+) -> dict[str, Any]:
+    return _list.build_request(
+        created_after=optional(created_after),
+        created_before=optional(created_before),
+        source=optional(source),
+    )
+
+
+def _prefer_seconds(wait: bool | int | None) -> int | None:
+    return None if wait is None else prefer_wait_seconds(wait, None)
+
+
+def _cancel_request(prediction_id: str) -> dict[str, Any]:
+    request = _cancel.build_request(validate_id(prediction_id, "prediction id"))
+    # Canceling twice is harmless, so a lost response may be retried like a GET.
+    request["idempotent"] = True
+    return request
+
+
+class Predictions(SyncResource):
+    """Create, inspect and control predictions.
+
+    >>> p = client.predictions.create(model="demo/hello", input={"name": "Ada"})  # doctest: +SKIP
+    >>> client.predictions.wait(p, timeout=60).output  # doctest: +SKIP
+    """
+
+    def create(
+        self,
+        *,
+        version: str | None = None,
+        model: str | None = None,
+        deployment: str | None = None,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        stream: bool | None = None,
+        wait: bool | int | None = None,
+        cancel_after: str | None = None,
+    ) -> Prediction:
+        """Start a prediction. ``wait=True`` or ``wait=N`` asks the server to hold the response
+        until the prediction finishes (at most N s); it may still come back unfinished."""
+        prefer_wait = _prefer_seconds(wait)
+        request = build_create_request(
+            version=version,
+            model=model,
+            deployment=deployment,
+            input=input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            stream=stream,
+            prefer_wait=prefer_wait,
+            cancel_after=cancel_after,
+        )
+        if prefer_wait is not None:
+            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
+        return Prediction.from_dict(as_dict(self._json(request)))
+
+    def get(self, prediction_id: str) -> Prediction:
+        """The current state of a prediction."""
+        return Prediction.from_dict(
+            self._client.request(
+                **_get.build_request(validate_id(prediction_id, "prediction id"))
+            ).json()
+        )
+
+    def list(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        source: str | None = None,
+    ) -> Page[Prediction]:
+        """Your predictions, newest first; iterate the page to walk all of them."""
+        return self._page(_list_request(created_after, created_before, source), _parse)
+
+    def cancel(self, prediction_id: str) -> Prediction:
+        """Cancel a prediction (a finished one is returned unchanged)."""
+        return Prediction.from_dict(as_dict(self._json(_cancel_request(prediction_id))))
+
+    def wait(
+        self,
+        prediction: Prediction | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        already_waited: float = 0.0,
+    ) -> Prediction:
+        """Poll until the prediction is succeeded, failed, canceled or aborted.
+
+        Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
+        the prediction first when ``cancel_on_timeout``.
+        """
+        current = self.get(prediction) if isinstance(prediction, str) else prediction
+        result: Prediction = wait_sync(
+            current,
+            self.get,
+            self.cancel,
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            already_waited=already_waited,
+        )
+        return result
+
+
+class AsyncPredictions(AsyncResource):
+    """Async twin of :class:`Predictions`."""
+
+    async def create(
+        self,
+        *,
+        version: str | None = None,
+        model: str | None = None,
+        deployment: str | None = None,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        stream: bool | None = None,
+        wait: bool | int | None = None,
+        cancel_after: str | None = None,
+    ) -> Prediction:
+        prefer_wait = _prefer_seconds(wait)
+        request = build_create_request(
+            version=version,
+            model=model,
+            deployment=deployment,
+            input=input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            stream=stream,
+            prefer_wait=prefer_wait,
+            cancel_after=cancel_after,
+        )
+        if prefer_wait is not None:
+            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
+        return Prediction.from_dict(as_dict(await self._json(request)))
+
+    async def get(self, prediction_id: str) -> Prediction:
+        response = await self._client.request(
+            **_get.build_request(validate_id(prediction_id, "prediction id"))
+        )
+        return Prediction.from_dict(response.json())
+
+    async def list(
+        self,
+        *,
+        created_after: _dt.datetime | None = None,
+        created_before: _dt.datetime | None = None,
+        source: str | None = None,
+    ) -> AsyncPage[Prediction]:
+        return await self._page(_list_request(created_after, created_before, source), _parse)
+
+    async def cancel(self, prediction_id: str) -> Prediction:
+        return Prediction.from_dict(as_dict(await self._json(_cancel_request(prediction_id))))
+
+    async def wait(
+        self,
+        prediction: Prediction | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+        already_waited: float = 0.0,
+    ) -> Prediction:
+        current = await self.get(prediction) if isinstance(prediction, str) else prediction
+        result: Prediction = await wait_async(
+            current,
+            self.get,
+            self.cancel,
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            already_waited=already_waited,
+        )
+        return result
+
+
+def wait_sync(
+    current: Any,
+    get: Callable[[str], Any],
+    cancel: Callable[[str], Any],
+    *,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    already_waited: float = 0.0,
+) -> Any:
+    """The polling loop over :class:`WaitState` (predictions and trainings alike)."""
+    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    while (delay := state.next_delay()) is not None:
+        time.sleep(delay)
+        state.update(get(state.current.id))
+    if state.timed_out:
+        last = state.current
+        if cancel_on_timeout:
+            last = cancel(last.id)
+        raise WaitTimeoutError(last, timeout or 0.0)
+    return state.current
+
+
+async def wait_async(
+    current: Any,
+    get: Callable[[str], Awaitable[Any]],
+    cancel: Callable[[str], Awaitable[Any]],
+    *,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    already_waited: float = 0.0,
+) -> Any:
+    """Async :func:`wait_sync`."""
+    import anyio
+
+    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    while (delay := state.next_delay()) is not None:
+        await anyio.sleep(delay)
+        state.update(await get(state.current.id))
+    if state.timed_out:
+        last = state.current
+        if cancel_on_timeout:
+            last = await cancel(last.id)
+        raise WaitTimeoutError(last, timeout or 0.0)
+    return state.current

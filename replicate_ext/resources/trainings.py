@@ -1,0 +1,167 @@
+"""``client.trainings``: fine-tune a model version into a destination model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from replicate_api.api.trainings import cancel as _cancel
+from replicate_api.api.trainings import create as _create
+from replicate_api.api.trainings import get as _get
+from replicate_api.api.trainings import list as _list
+from replicate_api.models.model_input import ModelInput
+from replicate_api.models.training_request import TrainingRequest
+
+from .._pagination import AsyncPage, Page
+from .._refs import parse_model_name, parse_versioned_model, validate_id, validate_version_id
+from ..types import Training
+from ._base import AsyncResource, SyncResource, as_dict, optional
+from .predictions import wait_async, wait_sync
+
+__all__ = ["AsyncTrainings", "Trainings"]
+
+
+def _training(data: Mapping[str, Any]) -> Training:
+    return Training.from_dict(data)
+
+
+def _create_request(
+    version: str,
+    model: str | None,
+    *,
+    destination: str,
+    input: Mapping[str, Any],
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+) -> dict[str, Any]:
+    if model is None:
+        ref = parse_versioned_model(version)
+        owner, name, version_id = ref.owner or "", ref.name or "", ref.id
+    else:
+        owner, name = parse_model_name(model)
+        version_id = validate_version_id(version)
+    parse_model_name(destination)
+    if not isinstance(input, Mapping):
+        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
+    if isinstance(webhook_events_filter, str):
+        raise TypeError("webhook_events_filter must be a list of event names, not a string")
+    return _create.build_request(
+        owner,
+        name,
+        version_id,
+        body=TrainingRequest(
+            destination=destination,
+            input_=ModelInput.from_dict(input),
+            webhook=optional(webhook),
+            webhook_events_filter=optional(
+                list(webhook_events_filter) if webhook_events_filter else None
+            ),
+        ),
+    )
+
+
+def _cancel_request(training_id: str) -> dict[str, Any]:
+    request = _cancel.build_request(validate_id(training_id, "training id"))
+    request["idempotent"] = True
+    return request
+
+
+class Trainings(SyncResource):
+    """Trainings.
+
+    >>> client.trainings.create("demo/trainer:abc123", destination="me/my-model",
+    ...                         input={"steps": 10})  # doctest: +SKIP
+    """
+
+    def create(
+        self,
+        version: str,
+        *,
+        model: str | None = None,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+    ) -> Training:
+        """Start a training from ``"owner/name:version"`` (or ``model="owner/name"`` plus a bare
+        version id) into ``destination`` (``"owner/name"``)."""
+        request = _create_request(
+            version,
+            model,
+            destination=destination,
+            input=input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+        )
+        return Training.from_dict(as_dict(self._json(request)))
+
+    def get(self, training_id: str) -> Training:
+        request = _get.build_request(validate_id(training_id, "training id"))
+        return Training.from_dict(as_dict(self._json(request)))
+
+    def list(self) -> Page[Training]:
+        return self._page(_list.build_request(), _training)
+
+    def cancel(self, training_id: str) -> Training:
+        return Training.from_dict(as_dict(self._json(_cancel_request(training_id))))
+
+    def wait(
+        self,
+        training: Training | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> Training:
+        """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds."""
+        current = self.get(training) if isinstance(training, str) else training
+        result: Training = wait_sync(
+            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+        )
+        return result
+
+
+class AsyncTrainings(AsyncResource):
+    """Async twin of :class:`Trainings`."""
+
+    async def create(
+        self,
+        version: str,
+        *,
+        model: str | None = None,
+        destination: str,
+        input: Mapping[str, Any],
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+    ) -> Training:
+        request = _create_request(
+            version,
+            model,
+            destination=destination,
+            input=input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+        )
+        return Training.from_dict(as_dict(await self._json(request)))
+
+    async def get(self, training_id: str) -> Training:
+        request = _get.build_request(validate_id(training_id, "training id"))
+        return Training.from_dict(as_dict(await self._json(request)))
+
+    async def list(self) -> AsyncPage[Training]:
+        return await self._page(_list.build_request(), _training)
+
+    async def cancel(self, training_id: str) -> Training:
+        return Training.from_dict(as_dict(await self._json(_cancel_request(training_id))))
+
+    async def wait(
+        self,
+        training: Training | str,
+        *,
+        timeout: float | None = None,
+        cancel_on_timeout: bool = False,
+    ) -> Training:
+        current = await self.get(training) if isinstance(training, str) else training
+        result: Training = await wait_async(
+            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+        )
+        return result
