@@ -37,6 +37,7 @@ class StreamScript:
     ignore_last_event_id: bool = False
     chunked: bool = False
     heartbeat: bool = True
+    retry_ms: int | None = None
     prediction: dict[str, Any] = attrs.Factory(dict)
 
 
@@ -96,6 +97,8 @@ def _make_handler(server_state: SSEServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
+            if script.retry_ms is not None:
+                self._write(f"retry: {script.retry_ms}\n\n".encode(), script.chunked, final=False)
             for index, event in enumerate(_events_to_send(script, last_event_id)):
                 payload = event.encode()
                 if script.heartbeat:
