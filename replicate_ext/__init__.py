@@ -7,7 +7,7 @@
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import RawResponse, async_with_raw_response, with_raw_response
-from ._client import AsyncClient, Client, default_client, paginate, run
+from ._client import AsyncClient, Client, default_client, paginate, run, stream
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -41,10 +41,18 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from . import webhooks
     from ._files import AsyncFileOutput, FileOutput
+    from ._streaming import ServerSentEvent, StreamUnavailableError
 
 # Loaded on first access: file handling is not needed to import the package.
-_LAZY = {"FileOutput": "._files", "AsyncFileOutput": "._files"}
+_LAZY = {
+    "FileOutput": "._files",
+    "AsyncFileOutput": "._files",
+    "ServerSentEvent": "._streaming",
+    "StreamUnavailableError": "._streaming",
+    "webhooks": ".webhooks",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -53,7 +61,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(module, __name__), name)
+    imported = import_module(module, __name__)
+    value = imported if name == "webhooks" else getattr(imported, name)
     globals()[name] = value
     return value
 
@@ -87,6 +96,8 @@ __all__ = [
     "RawResponse",
     "ReplicateError",
     "SearchResult",
+    "ServerSentEvent",
+    "StreamUnavailableError",
     "Training",
     "UnprocessableEntityError",
     "Version",
@@ -97,5 +108,7 @@ __all__ = [
     "default_client",
     "paginate",
     "run",
+    "stream",
+    "webhooks",
     "with_raw_response",
 ]

@@ -26,7 +26,9 @@ from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
     from ._files import FileEncoding, FileSource
+    from ._streaming import ServerSentEvent
     from .resources.deployments import AsyncDeployments, Deployments
+    from .resources.files import AsyncFiles, Files
     from .resources.misc import (
         AccountResource,
         AsyncAccount,
@@ -38,8 +40,9 @@ if TYPE_CHECKING:
     from .resources.models import AsyncModels, Models
     from .resources.predictions import AsyncPredictions, Predictions
     from .resources.trainings import AsyncTrainings, Trainings
+    from .resources.webhooks import AsyncWebhooks, Webhooks
 
-__all__ = ["AsyncClient", "Client", "default_client", "paginate", "run"]
+__all__ = ["AsyncClient", "Client", "default_client", "paginate", "run", "stream"]
 
 T = TypeVar("T")
 
@@ -194,6 +197,53 @@ class Client:
         from .resources.misc import AccountResource
 
         return AccountResource(self._client)
+
+    @cached_property
+    def files(self) -> Files:
+        from .resources.files import Files
+
+        return Files(self._client)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self._client)
+
+    def stream(
+        self,
+        ref: str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        deployment: str | None = None,
+        prediction: Prediction | str | None = None,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        max_reconnects: int = 5,
+    ) -> Iterator[ServerSentEvent]:
+        """Run a model with streaming and yield its server-sent events as they arrive.
+
+        Or follow an existing prediction: ``stream(prediction=p_or_id)``. Output events print
+        as their text; an ``error`` event raises ModelError; iteration ends after ``done``. A
+        dropped stream resumes (Last-Event-ID), at most ``max_reconnects`` times in a row.
+
+        >>> for event in client.stream("demo/stream", input={"prompt": "hi"}):  # doctest: +SKIP
+        ...     print(event, end="")
+        """
+        from ._streaming import stream_run
+
+        return stream_run(
+            self,
+            ref,
+            input,
+            deployment=deployment,
+            prediction=prediction,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            max_reconnects=max_reconnects,
+        )
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResult:
         """Search models, collections and docs."""
@@ -423,6 +473,45 @@ class AsyncClient:
 
         return AsyncAccount(self._client)
 
+    @cached_property
+    def files(self) -> AsyncFiles:
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self._client)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self._client)
+
+    def stream(
+        self,
+        ref: str | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        deployment: str | None = None,
+        prediction: Prediction | str | None = None,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        file_encoding: FileEncoding = "auto",
+        max_reconnects: int = 5,
+    ) -> AsyncIterator[ServerSentEvent]:
+        """See :meth:`Client.stream`: ``async for event in client.stream(...)``."""
+        from ._streaming import stream_run_async
+
+        return stream_run_async(
+            self,
+            ref,
+            input,
+            deployment=deployment,
+            prediction=prediction,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            max_reconnects=max_reconnects,
+        )
+
     async def search(self, query: str, *, limit: int | None = None) -> SearchResult:
         from .resources.misc import AsyncSearch
 
@@ -535,6 +624,19 @@ def run(
     >>> replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
     """
     return default_client().run(ref, input, **kwargs)
+
+
+def stream(
+    ref: str | None = None,
+    input: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> Iterator[ServerSentEvent]:
+    """:meth:`Client.stream` on the default client.
+
+    >>> for event in replicate_ext.stream("demo/stream", input={"prompt": "hi"}):  # doctest: +SKIP
+    ...     print(event, end="")
+    """
+    return default_client().stream(ref, input, **kwargs)
 
 
 def paginate(source: Page[T] | Callable[[], Page[T]]) -> Iterator[T]:

@@ -10,14 +10,18 @@ import asyncio
 import codecs
 import json
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import httpx
 
 from ._errors import APIConnectionError, ModelError, ReplicateError
 from .types import Prediction
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._files import FileEncoding
 
 __all__ = [
     "DEFAULT_MAX_RECONNECTS",
@@ -27,6 +31,8 @@ __all__ = [
     "decode_events",
     "stream_prediction_events",
     "stream_prediction_events_async",
+    "stream_run",
+    "stream_run_async",
 ]
 
 DEFAULT_MAX_RECONNECTS = 5
@@ -375,3 +381,149 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ReplicateError(f"expected a JSON object from {response.url}, got {type(data)}")
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# client.stream(): create a streaming prediction (or take an existing one) and follow it
+
+
+@attrs.frozen
+class _StreamPlan:
+    existing: Prediction | str | None
+    version: str | None = None
+    model: str | None = None
+    deployment: str | None = None
+
+
+def _plan_stream(
+    ref: str | None,
+    input: Mapping[str, Any] | None,
+    deployment: str | None,
+    prediction: Prediction | str | None,
+    file_encoding: str,
+    webhook_events_filter: Sequence[str] | None,
+    max_reconnects: int,
+) -> _StreamPlan:
+    """Validate `stream()`'s arguments before any request."""
+    if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
+        raise TypeError(f"max_reconnects must be an int, got {max_reconnects!r}")
+    if max_reconnects < 0:
+        raise ValueError(f"max_reconnects must be >= 0, got {max_reconnects}")
+    if prediction is not None:
+        if ref is not None or deployment is not None or input is not None:
+            raise ValueError("pass either prediction=... or a model/deployment with input")
+        if isinstance(prediction, str) and not prediction.strip():
+            raise ValueError("prediction id must not be empty")
+        if not isinstance(prediction, (str, Prediction)):
+            raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
+        return _StreamPlan(existing=prediction)
+    from ._run import plan_run
+
+    plan = plan_run(
+        ref,
+        deployment,
+        input,
+        wait=False,
+        timeout=None,
+        file_encoding=file_encoding,
+        webhook_events_filter=webhook_events_filter,
+    )
+    return _StreamPlan(None, plan.version, plan.model, plan.deployment)
+
+
+def stream_run(
+    client: Client,
+    ref: str | None = None,
+    input: Mapping[str, Any] | None = None,
+    *,
+    deployment: str | None = None,
+    prediction: Prediction | str | None = None,
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    file_encoding: FileEncoding = "auto",
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> Iterator[ServerSentEvent]:
+    """What `Client.stream` does; arguments are checked now, requests start on iteration."""
+    plan = _plan_stream(
+        ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
+    )
+    return _stream_run(
+        client, plan, input, webhook, webhook_events_filter, file_encoding, max_reconnects
+    )
+
+
+def _stream_run(
+    client: Client,
+    plan: _StreamPlan,
+    input: Mapping[str, Any] | None,
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    file_encoding: FileEncoding,
+    max_reconnects: int,
+) -> Iterator[ServerSentEvent]:
+    target = plan.existing
+    if target is None:
+        from ._files import encode_inputs
+
+        encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=client._upload)
+        target = client.predictions.create(
+            version=plan.version,
+            model=plan.model,
+            deployment=plan.deployment,
+            input=encoded,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            stream=True,
+        )
+    yield from stream_prediction_events(client._client, target, max_reconnects=max_reconnects)
+
+
+def stream_run_async(
+    client: AsyncClient,
+    ref: str | None = None,
+    input: Mapping[str, Any] | None = None,
+    *,
+    deployment: str | None = None,
+    prediction: Prediction | str | None = None,
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    file_encoding: FileEncoding = "auto",
+    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+) -> AsyncIterator[ServerSentEvent]:
+    """What `AsyncClient.stream` does: checks arguments now, returns an async iterator."""
+    plan = _plan_stream(
+        ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
+    )
+    return _stream_run_async(
+        client, plan, input, webhook, webhook_events_filter, file_encoding, max_reconnects
+    )
+
+
+async def _stream_run_async(
+    client: AsyncClient,
+    plan: _StreamPlan,
+    input: Mapping[str, Any] | None,
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    file_encoding: FileEncoding,
+    max_reconnects: int,
+) -> AsyncIterator[ServerSentEvent]:
+    target = plan.existing
+    if target is None:
+        from ._files import encode_inputs_async
+
+        encoded = await encode_inputs_async(
+            dict(input or {}), strategy=file_encoding, upload=client._upload
+        )
+        target = await client.predictions.create(
+            version=plan.version,
+            model=plan.model,
+            deployment=plan.deployment,
+            input=encoded,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            stream=True,
+        )
+    events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
+    async for event in events:
+        yield event

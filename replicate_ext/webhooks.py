@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ._errors import ReplicateError
+
 __all__ = [
     "DEFAULT_TOLERANCE",
     "InvalidSignature",
@@ -34,8 +36,10 @@ DEFAULT_TOLERANCE = 300
 _SECRET_PREFIX = "whsec_"
 
 
-class WebhookVerificationError(ValueError):
-    """A webhook request could not be verified. Messages never contain the secret."""
+class WebhookVerificationError(ReplicateError, ValueError):
+    """A webhook request could not be verified. Messages never contain the secret.
+
+    Also a ValueError, so code catching bad input that way keeps working."""
 
 
 class InvalidSignature(WebhookVerificationError):

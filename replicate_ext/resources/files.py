@@ -216,13 +216,8 @@ def _page_of_files(response: httpx.Response) -> tuple[list[File], str | None, st
     return [File.from_dict(item) for item in results if isinstance(item, dict)], next_url, previous
 
 
-def _download_url(file: File) -> str:
-    """A signed download link when the API gave one, else the download endpoint."""
-    urls = file.urls or {}
-    signed = urls.get("download")
-    if isinstance(signed, str) and signed:
-        return signed
-    return f"/files/{file.id}/download"
+def _download_path(file_id: str) -> str:
+    return f"/files/{_check_id(file_id)}/download"
 
 
 def _check_id(file_id: str) -> str:
@@ -286,7 +281,7 @@ class Files:
         self, file_id: str, path: str | os.PathLike[str] | None = None
     ) -> Iterator[bytes] | Path:
         """Stream a file's bytes: into `path` (returned), or as an iterator of chunks."""
-        url = _download_url(self.get(file_id))
+        url = _download_path(file_id)
         if path is None:
             return self._iter_download(url)
         target = Path(path)
@@ -364,7 +359,7 @@ class AsyncFiles:
     ) -> AsyncIterator[bytes] | Path:
         """Stream a file's bytes into `path` (returned), or return an async iterator of chunks:
         `async for chunk in await client.files.download(id)`."""
-        url = _download_url(await self.get(file_id))
+        url = _download_path(file_id)
         if path is None:
             return self._iter_download(url)
         target = Path(path)

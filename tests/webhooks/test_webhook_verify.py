@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+import replicate_ext
 from replicate_ext import webhooks
 from replicate_ext.webhooks import InvalidSignature, StaleTimestamp, WebhookVerificationError
 
@@ -145,6 +146,7 @@ def test_errors_never_contain_the_secret() -> None:
         assert "not*base64" not in rendered
     assert isinstance(failures[0], WebhookVerificationError)
     assert isinstance(failures[1], WebhookVerificationError)
+    assert isinstance(failures[0], replicate_ext.ReplicateError)
 
 
 def test_signed_non_json_body() -> None:
