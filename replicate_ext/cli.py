@@ -256,6 +256,9 @@ def to_jsonable(value: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):  # the SDK's typed objects know their JSON form
+        return to_jsonable(to_dict())
     if attrs.has(type(value)):
         data: dict[str, Any] = {}
         extra: Any = None
@@ -280,20 +283,39 @@ def print_json(value: Any, stream: TextIO | None = None) -> None:
 # --- outputs --------------------------------------------------------------------------------
 
 
-def output_filename(url: str, index: int) -> str:
-    """A file name for an output URL: its last path segment, else ``output-N.<ext>``."""
+def output_filename(
+    url: str,
+    index: int,
+    *,
+    content_disposition: str | None = None,
+    content_type: str | None = None,
+) -> str:
+    """A safe file name for an output: the server's ``Content-Disposition`` filename, else the
+    URL's last path segment, else ``output-N``; an extension is added from the content type
+    when the name has none."""
+    import email.message
     import mimetypes
     import urllib.parse
 
+    name = ""
     if url[:5].lower() == "data:":
         content_type = url[5:].split(",", 1)[0].split(";", 1)[0].strip() or "text/plain"
-        extension = mimetypes.guess_extension(content_type) or ".bin"
-        return f"output-{index}{extension}"
-    path = urllib.parse.urlsplit(url).path
-    name = urllib.parse.unquote(path.rsplit("/", 1)[-1])
+    else:
+        if content_disposition:
+            message = email.message.Message()
+            message["content-disposition"] = content_disposition
+            name = message.get_filename() or ""
+        if not name:
+            path = urllib.parse.urlsplit(url).path
+            name = urllib.parse.unquote(path.rsplit("/", 1)[-1])
     # never let a server-chosen name escape the output directory
-    name = name.replace("\\", "_").lstrip(".")
-    return name or f"output-{index}"
+    name = name.replace("/", "_").replace("\\", "_").lstrip(".").strip()
+    if not name:
+        name = f"output-{index}"
+    if "." not in name and content_type:
+        extension = mimetypes.guess_extension(content_type.split(";", 1)[0].strip())
+        name += extension or ""
+    return name
 
 
 def unique_path(directory: Path, name: str) -> Path:
@@ -481,11 +503,15 @@ class _RunCommand:
         self.prediction: Any = None
 
     def run(self, inputs: dict[str, Any], create_kwargs: dict[str, str]) -> int:
+        from replicate_ext._files import encode_inputs
+
         started = time.monotonic()
         try:
+            # local files (-i image=@photo.png) become data URIs or uploads, as in client.run()
+            encoded = encode_inputs(inputs, strategy="auto", upload=self.client._upload)
             with _DeferredInterrupt():
                 self.prediction = self.client.predictions.create(
-                    input=inputs, stream=True if self.args.stream else None, **create_kwargs
+                    input=encoded, stream=True if self.args.stream else None, **create_kwargs
                 )
             if not self.args.wait:
                 return self._report_created()
@@ -513,15 +539,22 @@ class _RunCommand:
         from replicate_ext._wait import DEFAULT_POLL_SCHEDULE, is_terminal
 
         with StatusDisplay(sys.stderr) as display:
+            next_poll = time.monotonic()
             while not is_terminal(self.prediction.status):
-                elapsed = time.monotonic() - started
+                now = time.monotonic()
+                elapsed = now - started
                 display.update(self.prediction.status, elapsed, self.prediction.logs)
                 if self._deadline_passed(started):
                     raise _Timeout
-                remaining = None if self.args.timeout is None else self.args.timeout - elapsed
-                # refresh the elapsed time on screen at least every 0.25 s
-                time.sleep(min(DEFAULT_POLL_SCHEDULE.delay(elapsed, remaining), 0.25))
-                self.prediction = self.client.predictions.get(self.prediction.id)
+                if now >= next_poll:
+                    self.prediction = self.client.predictions.get(self.prediction.id)
+                    next_poll = time.monotonic() + DEFAULT_POLL_SCHEDULE.delay(elapsed)
+                    continue
+                # wake up for the next poll, the deadline, or to tick the clock on screen
+                pause = next_poll - now
+                if self.args.timeout is not None:
+                    pause = min(pause, started + self.args.timeout - now)
+                time.sleep(max(min(pause, _DISPLAY_TICK), 0.0))
 
     def _stream(self, started: float) -> None:
         for event in self.client.stream(prediction=self.prediction):
@@ -568,16 +601,12 @@ class _RunCommand:
     def _print_output(self, output: Any) -> None:
         from replicate_ext._files import FileOutput, wrap_outputs
 
-        wrapped = wrap_outputs(output, self.client._client)
-        saved = 0
-        output_dir: Path = self.args.output_dir
+        saved: list[Path] = []
 
         def save_files(value: Any) -> Any:
-            nonlocal saved
             if isinstance(value, FileOutput):
-                output_dir.mkdir(parents=True, exist_ok=True)
-                path = value.save(unique_path(output_dir, output_filename(value.url, saved)))
-                saved += 1
+                path = self._save(value, len(saved))
+                saved.append(path)
                 return str(path)
             if isinstance(value, list):
                 return [save_files(item) for item in value]
@@ -585,10 +614,32 @@ class _RunCommand:
                 return {key: save_files(item) for key, item in value.items()}
             return value
 
-        rendered = save_files(wrapped)
-        text = render_output(rendered, concatenate=saved == 0 and self._concatenates())
+        rendered = save_files(wrap_outputs(output, self.client._client))
+        text = render_output(rendered, concatenate=not saved and self._concatenates())
         if text:
             print(text)
+
+    def _save(self, file: Any, index: int) -> Path:
+        """Stream one file output into the output directory; returns where it went."""
+        output_dir: Path = self.args.output_dir
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if file.url[:5].lower() == "data:":
+            return Path(file.save(unique_path(output_dir, output_filename(file.url, index))))
+        response = self.client._client.request("GET", file.url, stream=True)
+        try:
+            name = output_filename(
+                file.url,
+                index,
+                content_disposition=response.headers.get("content-disposition"),
+                content_type=response.headers.get("content-type"),
+            )
+            target = unique_path(output_dir, name)
+            with target.open("wb") as handle:
+                for chunk in response.iter_bytes():
+                    handle.write(chunk)
+        finally:
+            response.close()
+        return target
 
     def _concatenates(self) -> bool:
         """Whether the model declares its list output as one text (a token stream)."""
@@ -602,6 +653,9 @@ class _RunCommand:
         except Exception:
             return False
         return bool(output_schema.get("x-cog-array-display") == "concatenate")
+
+
+_DISPLAY_TICK = 0.2  # seconds between redraws of the elapsed time
 
 
 class _Timeout(Exception):
@@ -711,7 +765,7 @@ def _take(client: Any, page: Any, limit: int) -> list[Any]:
 def _show(args: argparse.Namespace, value: Any, headers: Sequence[str], rows: Any) -> int:
     if args.json:
         print_json(value)
-    elif rows:
+    else:
         print(format_table(headers, rows))
     return EXIT_OK
 
@@ -828,7 +882,7 @@ def _cmd_hardware(args: argparse.Namespace) -> int:
 
 
 def _file_rows(files: Sequence[Any]) -> list[list[object]]:
-    return [[f.id, f.name, f.content_type, f.size, _when(f.created_at)] for f in files]
+    return [[f.id, f.extra.get("name"), f.content_type, f.size, _when(f.created_at)] for f in files]
 
 
 _FILE_HEADERS = ["id", "name", "type", "bytes", "created"]
@@ -860,7 +914,8 @@ def _cmd_files_download(args: argparse.Namespace) -> int:
         target: Path | None = args.output
         if target is None:
             info = client.files.get(args.id)
-            target = unique_path(Path("."), output_filename(f"/{info.name or args.id}", 0))
+            name = info.extra.get("name") or args.id
+            target = unique_path(Path("."), output_filename(f"/{name}", 0))
         client.files.download(args.id, target)
     print(target)
     return EXIT_OK
