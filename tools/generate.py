@@ -2,7 +2,7 @@
 
     python tools/generate.py            # rewrite generated/replicate_api
     python tools/generate.py --check    # exit 1 with a diff summary if it is out of date
-    python tools/generate.py --output DIR   # write the package into DIR/replicate_api instead
+    python tools/generate.py --target DIR   # write or check DIR, not generated/replicate_api
 
 Pipeline: prepare the spec for the generator (module names from operation ids, QUERY
 operations disguised as POST) → openapi-python-client into a temp dir → our post-generation
@@ -256,6 +256,8 @@ def post_generate(package: Path, custom: list[CustomMethod]) -> None:
     fix_multipart_boundary(package)
     make_lazy(package / "__init__.py")
     make_lazy(package / "models" / "__init__.py")
+    # PEP 561 marker: without it, type checkers treat the package as untyped.
+    (package / "py.typed").write_text("", encoding="utf-8")
 
 
 def format_package(package: Path) -> None:
@@ -270,15 +272,14 @@ def format_package(package: Path) -> None:
             raise GenerationError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
 
 
-def generate_into(destination: Path) -> Path:
-    """Generate the finished package into destination/replicate_api and return its path."""
+def generate_into(target: Path) -> Path:
+    """Generate the finished package into the directory `target` (replacing it) and return it."""
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     prepared, custom = prepare_spec(spec)
     with tempfile.TemporaryDirectory(prefix="replicate-generate-") as tmp:
         package = run_generator(prepared, Path(tmp))
         post_generate(package, custom)
         format_package(package)
-        target = destination / PACKAGE
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(
@@ -307,7 +308,7 @@ def compare(expected: Path, actual: Path) -> list[str]:
             diff = difflib.unified_diff(
                 have[name].decode("utf-8", "replace").splitlines(),
                 want[name].decode("utf-8", "replace").splitlines(),
-                f"generated/{PACKAGE}/{name}",
+                f"current/{name}",
                 f"regenerated/{name}",
                 lineterm="",
                 n=1,
@@ -323,26 +324,28 @@ def _first(lines: Iterator[str], limit: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="fail if generated/ is stale")
-    parser.add_argument("--output", type=Path, help="directory to generate into")
+    parser.add_argument("--check", action="store_true", help="fail if the target is stale")
+    parser.add_argument("--target", type=Path, default=TARGET, help="package directory")
     args = parser.parse_args(argv)
+    target: Path = args.target.resolve()
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
     try:
         if args.check:
             with tempfile.TemporaryDirectory(prefix="replicate-check-") as tmp:
-                fresh = generate_into(Path(tmp))
-                problems = compare(fresh, TARGET)
+                fresh = generate_into(Path(tmp) / PACKAGE)
+                problems = compare(fresh, target)
             if problems:
-                print(f"generated/{PACKAGE} is out of date with openapi.yaml:")
+                print(f"{shown} is out of date with openapi.yaml:")
                 print("\n".join(problems))
                 print("Run `make generate` and commit the result.")
                 return 1
-            print(f"generated/{PACKAGE} is up to date.")
+            print(f"{shown} is up to date.")
             return 0
-        target = generate_into(args.output or TARGET.parent)
+        generate_into(target)
     except GenerationError as error:
         print(f"generation failed: {error}", file=sys.stderr)
         return 2
-    print(f"generated {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    print(f"generated {shown}")
     return 0
 
 

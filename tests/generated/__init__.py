@@ -1,0 +1,1 @@
+"""Tests of the generated replicate_api bindings."""
