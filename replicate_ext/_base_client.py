@@ -38,6 +38,9 @@ logger = logging.getLogger("replicate_ext")
 T = TypeVar("T")
 P = ParamSpec("P")
 
+# Module-level so tests can replace them and run retries without real delays.
+_sleep = time.sleep
+
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 # Set while a `with_raw_response` call runs: every final response is appended to the list.
@@ -337,14 +340,14 @@ class SyncAPIClient(_BaseAPIClient):
                     finally:
                         response.close()
             except httpx.TransportError as error:
-                time.sleep(self._on_error(error, request, retry_index, idempotent, started))
+                _sleep(self._on_error(error, request, retry_index, idempotent, started))
                 retry_index += 1
                 continue
             self._log_response(request, response, retry_index + 1, started)
             if response.status_code < 400:
                 self._capture(response)
                 return response
-            time.sleep(self._on_error_status(response, retry_index, idempotent))
+            _sleep(self._on_error_status(response, retry_index, idempotent))
             retry_index += 1
 
 
@@ -463,11 +466,14 @@ class AsyncAPIClient(_BaseAPIClient):
             retry_index += 1
 
 
-async def _async_sleep(seconds: float) -> None:
+async def _anyio_sleep(seconds: float) -> None:
     # anyio (an httpx dependency) sleeps under asyncio and trio alike.
     import anyio
 
     await anyio.sleep(seconds)
+
+
+_async_sleep = _anyio_sleep
 
 
 # -- raw responses -----------------------------------------------------------------------

@@ -335,12 +335,11 @@ class Client:
         return _paginate(source)
 
     def _upload(self, source: FileSource) -> str:
-        """Upload one input file (``files`` resource) and return the URL to pass as input."""
-        files: Any = getattr(self, "files", None)
-        if files is None:
-            raise ReplicateError("uploading input files needs the files resource")
+        """Upload one input file and return the URL to pass as input."""
         return _file_url(
-            files.create(source.content, filename=source.filename, content_type=source.content_type)
+            self.files.create(
+                source.content, filename=source.filename, content_type=source.content_type
+            )
         )
 
 
@@ -585,11 +584,8 @@ class AsyncClient:
         return apaginate(source)
 
     async def _upload(self, source: FileSource) -> str:
-        files: Any = getattr(self, "files", None)
-        if files is None:
-            raise ReplicateError("uploading input files needs the files resource")
         return _file_url(
-            await files.create(
+            await self.files.create(
                 source.content, filename=source.filename, content_type=source.content_type
             )
         )

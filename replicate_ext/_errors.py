@@ -182,9 +182,9 @@ class WaitTimeoutError(ReplicateError):
 
     prediction: Prediction | Training
 
-    def __init__(self, prediction: Prediction | Training, timeout: float) -> None:
+    def __init__(self, prediction: Prediction | Training, waited: float) -> None:
         super().__init__(
-            f"Prediction {prediction.id} still {prediction.status!r} after waiting {timeout:g}s"
+            f"Prediction {prediction.id} still {prediction.status!r} after waiting {waited:.1f}s"
         )
         self.prediction = prediction
 

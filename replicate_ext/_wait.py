@@ -50,8 +50,8 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     """Seconds to put in ``Prefer: wait=N`` for a create, or None to send no Prefer header.
 
     ``True`` means the API's maximum window; an int is clamped to the API's 1..60 range. The
-    window never outlasts the caller's overall ``timeout`` (rounded up, so a 0.5 s timeout
-    still asks for 1 s).
+    window never outlasts the caller's overall ``timeout`` (below 1 s there is no window and
+    the caller just polls).
     """
     if wait is False:
         return None
@@ -64,8 +64,8 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     else:
         raise TypeError(f"wait must be a bool or an int number of seconds, got {wait!r}")
     if timeout is not None:
-        seconds = min(seconds, max(1, math.ceil(timeout)))
-    return seconds
+        seconds = min(seconds, math.floor(timeout))
+    return seconds if seconds >= 1 else None
 
 
 def prefer_header(seconds: int) -> str:
@@ -116,6 +116,11 @@ class WaitState(Generic[S]):
 
     def update(self, current: S) -> None:
         self.current = current
+
+    @property
+    def waited(self) -> float:
+        """Seconds waited in total, including ``already_waited``."""
+        return self._clock() - self._started + self._offset
 
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next poll, or None when waiting is over (terminal, or

@@ -302,7 +302,7 @@ def wait_sync(
         last = state.current
         if cancel_on_timeout:
             last = cancel(last.id)
-        raise WaitTimeoutError(last, timeout or 0.0)
+        raise WaitTimeoutError(last, state.waited)
     return state.current
 
 
@@ -326,5 +326,5 @@ async def wait_async(
         last = state.current
         if cancel_on_timeout:
             last = await cancel(last.id)
-        raise WaitTimeoutError(last, timeout or 0.0)
+        raise WaitTimeoutError(last, state.waited)
     return state.current

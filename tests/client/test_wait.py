@@ -1,0 +1,210 @@
+"""Waiting: terminal statuses, the adaptive schedule, run() continuing past `Prefer: wait`."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+import replicate_ext
+from replicate_ext._wait import (
+    DEFAULT_POLL_SCHEDULE,
+    TERMINAL_STATUSES,
+    PollSchedule,
+    WaitState,
+    is_terminal,
+    prefer_wait_seconds,
+)
+from replicate_ext.types import Prediction
+
+from .conftest import mock_async_client, mock_client, prediction_json
+
+
+def test_terminal_statuses_include_aborted() -> None:
+    assert sorted(TERMINAL_STATUSES) == ["aborted", "canceled", "failed", "succeeded"]
+    assert not is_terminal("starting") and not is_terminal("processing")
+    assert not is_terminal("some-new-status")
+
+
+def test_schedule_starts_fast_grows_and_is_capped() -> None:
+    schedule = DEFAULT_POLL_SCHEDULE
+    first = schedule.delay(0.0)
+    assert 0.01 <= first <= 0.1
+    delays = [schedule.delay(t) for t in (0.0, 0.5, 1.0, 5.0, 20.0, 100.0, 3600.0)]
+    assert delays == sorted(delays)
+    assert max(delays) == schedule.max_interval <= 2.0
+    # Around one second in, the next poll is at most ~50 ms away: a 1 s model is seen promptly.
+    assert schedule.delay(1.0) <= 0.05
+
+
+def test_schedule_never_sleeps_past_the_deadline() -> None:
+    assert PollSchedule().delay(100.0, remaining=0.2) == 0.2
+    assert PollSchedule().delay(100.0, remaining=-1.0) == 0.0
+
+
+def test_fewer_polls_than_a_fixed_half_second_tick_over_five_minutes() -> None:
+    elapsed, polls = 0.0, 0
+    while elapsed < 300.0:
+        elapsed += DEFAULT_POLL_SCHEDULE.delay(elapsed)
+        polls += 1
+    assert polls < 300.0 / 0.5
+
+
+def test_prefer_wait_seconds() -> None:
+    assert prefer_wait_seconds(True, None) == 60
+    assert prefer_wait_seconds(5, None) == 5
+    assert prefer_wait_seconds(600, None) == 60
+    assert prefer_wait_seconds(False, None) is None
+    assert prefer_wait_seconds(0, None) is None
+    assert prefer_wait_seconds(True, 10.7) == 10
+    assert prefer_wait_seconds(True, 0.5) is None  # too short for a window: just poll
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _p(status: str) -> Prediction:
+    return Prediction.from_dict({"id": "p1", "status": status})
+
+
+def test_wait_state_polls_until_terminal() -> None:
+    clock = FakeClock()
+    state = WaitState(_p("starting"), timeout=None, clock=clock)
+    statuses = iter(["starting", "processing", "processing", "succeeded"])
+    polls = 0
+    while (delay := state.next_delay()) is not None:
+        clock.now += delay
+        state.update(_p(next(statuses)))
+        polls += 1
+    assert polls == 4 and not state.timed_out
+    assert state.current.status == "succeeded"
+
+
+def test_wait_state_times_out_with_the_last_state() -> None:
+    clock = FakeClock()
+    state = WaitState(_p("processing"), timeout=1.0, clock=clock)
+    polls = 0
+    while (delay := state.next_delay()) is not None:
+        assert delay <= 1.0
+        clock.now += delay
+        state.update(_p("processing"))
+        polls += 1
+        assert polls < 1000
+    assert state.timed_out
+    assert clock.now == pytest.approx(1.0)
+    assert state.waited == pytest.approx(1.0)
+
+
+def test_already_waited_continues_the_schedule() -> None:
+    clock = FakeClock()
+    fresh = WaitState(_p("processing"), timeout=None, clock=clock)
+    later = WaitState(_p("processing"), timeout=None, clock=clock, already_waited=60.0)
+    fresh_delay, later_delay = fresh.next_delay(), later.next_delay()
+    assert fresh_delay is not None and later_delay is not None
+    assert later_delay > fresh_delay
+
+
+def _recording_server(statuses: list[str], create_status: str = "processing"):  # type: ignore[no-untyped-def]
+    requests: list[httpx.Request] = []
+    remaining = list(statuses)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if request.method == "POST" and request.url.path.endswith("/cancel"):
+            return httpx.Response(200, json=prediction_json(status="canceled"))
+        if request.method == "POST":
+            return httpx.Response(201, json=prediction_json(status=create_status))
+        status = remaining.pop(0) if len(remaining) > 1 else remaining[0]
+        output = "hello Ada" if status == "succeeded" else None
+        return httpx.Response(200, json=prediction_json(status=status, output=output))
+
+    return handler, requests
+
+
+def test_run_keeps_polling_when_prefer_wait_ends_at_processing() -> None:
+    handler, requests = _recording_server(["processing", "processing", "succeeded"])
+    with mock_client(handler) as client:
+        assert client.run("demo/hello", input={"name": "Ada"}, wait=5) == "hello Ada"
+    create = requests[0]
+    assert create.headers["prefer"] == "wait=5"
+    assert create.extensions["timeout"]["read"] >= 15  # the window never times out on our side
+    assert [r.method for r in requests[1:]] == ["GET", "GET", "GET"]
+    assert all(r.url.path == "/v1/predictions/p1" for r in requests[1:])
+
+
+def test_run_without_prefer_header_when_wait_is_false() -> None:
+    handler, requests = _recording_server(["succeeded"], create_status="starting")
+    with mock_client(handler) as client:
+        assert client.run("demo/hello", input={"name": "Ada"}, wait=False) == "hello Ada"
+    assert "prefer" not in requests[0].headers
+
+
+def test_run_returns_immediately_when_the_create_already_finished() -> None:
+    requests: list[httpx.Request] = []
+
+    def finished(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(201, json=prediction_json(status="succeeded", output=[1, 2]))
+
+    with mock_client(finished) as client:
+        assert client.run("demo/hello", input={}) == [1, 2]
+    assert len(requests) == 1 and requests[0].headers["prefer"] == "wait=60"
+
+
+@pytest.mark.parametrize("status", ["failed", "canceled", "aborted"])
+def test_run_raises_model_error_unless_succeeded(status: str) -> None:
+    handler, _ = _recording_server([status])
+    with mock_client(handler) as client, pytest.raises(replicate_ext.ModelError) as caught:
+        client.run("demo/hello", input={})
+    assert caught.value.prediction.status == status
+    assert caught.value.prediction.id == "p1"
+
+
+def test_wait_timeout_carries_the_prediction_and_can_cancel() -> None:
+    handler, requests = _recording_server(["processing"])
+    with mock_client(handler) as client:
+        with pytest.raises(replicate_ext.WaitTimeoutError) as caught:
+            client.run("demo/hello", input={}, timeout=0.3, wait=False)
+        assert caught.value.prediction.id == "p1"
+        assert caught.value.prediction.status == "processing"
+        assert not any(r.url.path.endswith("/cancel") for r in requests)
+
+        with pytest.raises(replicate_ext.WaitTimeoutError) as caught:
+            client.wait("p1", timeout=0.2, cancel_on_timeout=True)
+        assert caught.value.prediction.status == "canceled"
+        assert requests[-1].url.path == "/v1/predictions/p1/cancel"
+
+
+def test_wait_accepts_an_id_or_a_prediction() -> None:
+    handler, requests = _recording_server(["processing", "succeeded"])
+    with mock_client(handler) as client:
+        done = client.wait("p1", timeout=10)
+        assert done.status == "succeeded"
+        again = client.wait(done)  # already terminal: no request
+    assert again is done
+    assert len(requests) == 2
+
+
+async def test_async_run_keeps_polling_past_prefer_wait() -> None:
+    handler, requests = _recording_server(["processing", "succeeded"])
+    async with mock_async_client(handler) as client:
+        assert await client.run("demo/hello", input={"name": "Ada"}, wait=3) == "hello Ada"
+    assert requests[0].headers["prefer"] == "wait=3"
+    assert json.loads(requests[0].content) == {"input": {"name": "Ada"}}
+    assert [r.method for r in requests[1:]] == ["GET", "GET"]
+
+
+async def test_async_wait_timeout_and_cancel() -> None:
+    handler, requests = _recording_server(["processing"])
+    async with mock_async_client(handler) as client:
+        with pytest.raises(replicate_ext.WaitTimeoutError) as caught:
+            await client.wait("p1", timeout=0.2, cancel_on_timeout=True)
+    assert caught.value.prediction.id == "p1"
+    assert caught.value.prediction.status == "canceled"
+    assert requests[-1].url.path == "/v1/predictions/p1/cancel"
