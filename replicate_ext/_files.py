@@ -274,6 +274,9 @@ def _is_file_value(value: Any) -> bool:
 def _plan(value: Any, strategy: str, limit: int, uploads: list[FileSource]) -> Any:
     if isinstance(value, str):
         return value
+    if isinstance(value, _FileOutputBase):
+        # One model's file output fed to another: pass its URL on, never download it here.
+        return value.url
     if _is_file_value(value):
         return _encode_file(value, strategy, limit, uploads)
     if isinstance(value, io.TextIOBase):

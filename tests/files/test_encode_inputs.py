@@ -6,9 +6,12 @@ import base64
 import io
 from pathlib import Path
 
+import httpx
 import pytest
 
 from replicate_ext._files import (
+    AsyncFileOutput,
+    FileOutput,
     FileSource,
     encode_inputs,
     encode_inputs_async,
@@ -152,6 +155,22 @@ def test_unseekable_stream_small_goes_inline() -> None:
     )
     # The bytes read to measure the stream are not lost: the upload gets the whole content.
     assert uploads.contents == [b"q" * 50]
+
+
+def test_file_outputs_are_passed_on_as_their_urls() -> None:
+    class NoRequests:
+        def request(self, method: str, url: str, *, stream: bool = False) -> httpx.Response:
+            raise AssertionError("a file output used as input must not be fetched")
+
+    output = FileOutput("https://files.example/out.png", NoRequests())
+    async_output = AsyncFileOutput("data:text/plain,hi", NoAsyncRequests())
+    encoded = encode_inputs({"image": output, "more": [async_output]}, upload=never_upload)
+    assert encoded == {"image": "https://files.example/out.png", "more": ["data:text/plain,hi"]}
+
+
+class NoAsyncRequests:
+    async def request(self, method: str, url: str, *, stream: bool = False) -> httpx.Response:
+        raise AssertionError("a file output used as input must not be fetched")
 
 
 def test_text_mode_file_is_a_clear_error_before_any_upload(tmp_path: Path) -> None:
