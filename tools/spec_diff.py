@@ -225,6 +225,8 @@ class Comparator:
         self.result = SpecDiff()
         self._queued: list[tuple[str, str, bool]] = []
         self._seen_pairs: set[tuple[str, str, bool]] = set()
+        # Our schemas already reached from some operation (request or response side).
+        self.reached: set[str] = set()
 
     def queue(self, up_ref: str, our_ref: str, *, request: bool) -> None:
         """Compare these two referenced schemas later (once)."""
@@ -255,6 +257,8 @@ class Comparator:
         if depth > MAX_DEPTH:
             return
         up_ref, our_ref = _ref_of(up_schema), _ref_of(our_schema)
+        if our_ref:
+            self.reached.add(our_ref)
         if up_ref and our_ref and depth > 0:
             self.queue(up_ref, our_ref, request=request)
             return
@@ -438,7 +442,8 @@ def diff_specs(
     our_components = (our_data.get("components") or {}).get("schemas") or {}
     for name in sorted(up_components.keys() & our_components.keys()):
         ref = f"#/components/schemas/{name}"
-        comparator.queue(ref, ref, request=False)
+        if ref not in comparator.reached:
+            comparator.queue(ref, ref, request=False)
     comparator.referenced_schemas()
     return result
 
