@@ -90,8 +90,10 @@ class Problem(Exception):
         title: str | None = None,
         headers: dict[str, str] | None = None,
         extra: JSON | None = None,
+        media_type: str = PROBLEM,
     ) -> None:
         super().__init__(detail)
+        self.media_type = media_type
         self.status = status
         self.detail = detail
         self.title = title or _TITLES.get(status, "Error")
@@ -103,7 +105,7 @@ class Problem(Exception):
 
     def response(self) -> Response:
         return JSONResponse(
-            self.body(), status_code=self.status, headers=self.headers, media_type=PROBLEM
+            self.body(), status_code=self.status, headers=self.headers, media_type=self.media_type
         )
 
 
@@ -779,7 +781,7 @@ class Api:
             "current_release": self._release(1, body["model"], body["version"], config),
         }
         self.store.save_deployment(record)
-        return ok(record, 201)
+        return ok(record)  # Replicate answers 200 here, not 201
 
     def _deployment(self, request: Request) -> JSON:
         owner, name = request.path_params["owner"], request.path_params["name"]
@@ -859,14 +861,17 @@ class Api:
 
     async def search(self, request: Request) -> Response:
         query = request.query_params.get("query", "").strip()
+        # Replicate's search answers its errors as application/json, not problem+json
         if not query:
-            raise Problem(400, "query: a search text is required")
+            raise Problem(400, "query: a search text is required", media_type="application/json")
         try:
             limit = int(request.query_params.get("limit", "20"))
         except ValueError:
-            raise Problem(400, "limit: must be an integer from 1 to 50") from None
+            limit = 0
         if not 1 <= limit <= 50:
-            raise Problem(400, "limit: must be an integer from 1 to 50")
+            raise Problem(
+                400, "limit: must be an integer from 1 to 50", media_type="application/json"
+            )
         origin = origin_of(request)
         words = query.lower().split()
         models = [
