@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import httpx
 import yaml
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -26,7 +27,9 @@ def spec_dict() -> dict[str, Any]:
 
 @cache
 def openapi() -> OpenAPI:
-    return OpenAPI.from_dict(spec_dict())
+    # openapi-core only parses application/json out of the box
+    config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    return OpenAPI.from_dict(spec_dict(), config=config)
 
 
 class _Request:
