@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -38,6 +39,7 @@ __all__ = [
 DEFAULT_MAX_RECONNECTS = 5
 """Consecutive reconnections (without any new event in between) before a stream gives up."""
 
+_LINE_BREAK = re.compile(r"[\r\n]")
 _DEFAULT_RECONNECT_DELAY = 0.25
 _MAX_RECONNECT_DELAY = 5.0
 
@@ -74,7 +76,7 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        self._pending: list[str] = []
         self._skip_lf = False  # the previous chunk ended in CR, which may pair with a leading LF
         self._at_start = True
         self._data: list[str] = []
@@ -97,28 +99,32 @@ class SSEDecoder:
             if text.startswith("\n"):
                 text = text[1:]
         events: list[ServerSentEvent] = []
-        buffer = self._buffer + text
         start = 0
-        length = len(buffer)
-        while True:
-            cr = buffer.find("\r", start)
-            lf = buffer.find("\n", start)
-            if cr == -1 and lf == -1:
+        length = len(text)
+        while start < length:
+            found = _LINE_BREAK.search(text, start)
+            if found is None:
+                # An unfinished line: keep its pieces and join them once it completes, so a
+                # long line arriving in many chunks costs linear time.
+                self._pending.append(text[start:])
                 break
-            if cr == -1 or (lf != -1 and lf < cr):
-                end, next_start = lf, lf + 1
-            elif cr + 1 < length:
-                end = cr
-                next_start = cr + 2 if buffer[cr + 1] == "\n" else cr + 1
+            end = found.start()
+            if self._pending:
+                line = "".join(self._pending) + text[start:end]
+                self._pending = []
+            else:
+                line = text[start:end]
+            if text[end] == "\n":
+                start = end + 1
+            elif end + 1 < length:
+                start = end + 2 if text[end + 1] == "\n" else end + 1
             else:
                 # CR is the last character: the line is complete, but an LF may follow next time.
-                end, next_start = cr, cr + 1
+                start = end + 1
                 self._skip_lf = True
-            event = self._line(buffer[start:end])
+            event = self._line(line)
             if event is not None:
                 events.append(event)
-            start = next_start
-        self._buffer = buffer[start:]
         return events
 
     def _line(self, line: str) -> ServerSentEvent | None:

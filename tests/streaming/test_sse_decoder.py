@@ -137,3 +137,13 @@ def test_event_is_frozen() -> None:
     event = ServerSentEvent("output", "x")
     with pytest.raises(AttributeError):
         event.data = "y"  # type: ignore[misc]
+
+
+def test_long_line_across_many_chunks_and_many_events_in_one_chunk() -> None:
+    long_value = "x" * 50_000
+    events = feed_in_pieces(f"data: {long_value}\n\n".encode(), 7)
+    assert events == [ServerSentEvent("message", long_value)]
+    many = b"".join(f"id: {n}\nevent: output\ndata: {n}\n\n".encode() for n in range(10_000))
+    decoded = SSEDecoder().feed(many)
+    assert [e.data for e in decoded] == [str(n) for n in range(10_000)]
+    assert decoded[-1].id == "9999"
