@@ -27,6 +27,8 @@ def _secret_key(response: httpx.Response) -> str:
 
 
 class Webhooks:
+    """`client.webhooks`: the secret that signs webhook deliveries to your endpoints."""
+
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
@@ -36,6 +38,8 @@ class Webhooks:
 
 
 class AsyncWebhooks:
+    """Async twin of `Webhooks` (`client.webhooks` on `AsyncClient`)."""
+
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
