@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +108,28 @@ async def test_async_run_with_files(echo_server: LocalServer, tmp_path: Path) ->
         assert url == (uploaded.urls or {}).get("get")
         chunks = [chunk async for chunk in await client.files.download(uploaded.id)]
         assert b"".join(chunks) == b"z" * 300_000
+
+
+class Unseekable(io.RawIOBase):
+    """A stream that can only be read forward, in short reads, like a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+        self.name = "piped.bin"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        chunk = self._data.read(min(len(buffer), 1000))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_large_unseekable_stream_is_uploaded_whole(client: Client) -> None:
+    data = bytes(range(256)) * 1200  # 300 KB: over the limit, of unknown size until read
+    url = client.run("test/echo", input={"file": Unseekable(data)}, use_file_output=False)
+    (uploaded,) = list(client.files.list())
+    assert url == (uploaded.urls or {}).get("get")
+    assert uploaded.extra.get("name") == "piped.bin"
+    assert b"".join(client.files.download(uploaded.id)) == data
