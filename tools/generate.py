@@ -16,6 +16,7 @@ import argparse
 import ast
 import difflib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -142,7 +143,11 @@ def run_generator(spec: dict[str, Any], workdir: Path) -> Path:
     ]
     if TEMPLATES.is_dir() and any(TEMPLATES.iterdir()):
         command += ["--custom-template-path", str(TEMPLATES)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir, check=False)
+    # A fixed hash seed rules out set-iteration order as a source of nondeterminism.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=workdir, env=env, check=False
+    )
     if result.returncode != 0:
         raise GenerationError(
             f"openapi-python-client failed ({result.returncode}):\n{result.stdout}{result.stderr}"
