@@ -17,7 +17,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from ._errors import ReplicateError
 
@@ -50,12 +50,20 @@ class StaleTimestamp(WebhookVerificationError):
     """The webhook's timestamp is further from now than the tolerance allows (replay guard)."""
 
 
-def _header(headers: Mapping[str, str] | Iterable[tuple[str, str]], name: str) -> str | None:
-    items: Iterable[tuple[str, str]]
-    items = headers.items() if isinstance(headers, Mapping) else headers
+class _HasItems(Protocol):
+    def items(self) -> Iterable[tuple[str, Any]]: ...
+
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]] | _HasItems
+"""Request headers: a mapping, (name, value) pairs, or anything with .items()."""
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    # Anything with .items() works too: http.server's and email's header objects are not Mappings.
+    items: Iterable[tuple[str, Any]] = headers.items() if hasattr(headers, "items") else headers
     for key, value in items:
         if key.lower() == name:
-            return value
+            return str(value)
     return None
 
 
@@ -81,7 +89,7 @@ def sign(webhook_id: str, timestamp: int, body: bytes | str, secret: str | bytes
 
 
 def verify(
-    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+    headers: Headers,
     body: bytes | str,
     secret: str | bytes,
     tolerance: float | None = DEFAULT_TOLERANCE,

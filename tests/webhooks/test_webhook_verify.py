@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.message
 from collections.abc import Callable
 
 import pytest
@@ -39,6 +40,13 @@ def test_header_names_are_case_insensitive_and_pairs_accepted() -> None:
     assert webhooks.verify(mixed, BODY, SECRET, now=TIMESTAMP) == {"test": 2432232314}
     pairs = list(headers().items())
     assert webhooks.verify(pairs, BODY, SECRET, now=TIMESTAMP) == {"test": 2432232314}
+
+
+def test_http_server_message_headers_are_accepted() -> None:
+    message = email.message.Message()
+    for name, value in headers().items():
+        message[name.title()] = value
+    assert webhooks.verify(message, BODY, SECRET, now=TIMESTAMP) == {"test": 2432232314}
 
 
 def test_str_body_and_secret_without_prefix() -> None:
