@@ -230,3 +230,12 @@ def test_package_and_models_import_lazily() -> None:
         """
     )
     assert output.split() == ["-", "-", "-", "replicate_api.models.prediction", "missing", "ok"]
+
+
+def test_unknown_account_types_and_sources_are_kept_as_strings() -> None:
+    from replicate_api.models import Account
+
+    account = Account.from_dict({"username": "r2d2", "type": "robot", "plan": None})
+    assert account.type_ == "robot" and account.additional_properties == {"plan": None}
+    raw = {**fixture_json("prediction_starting"), "source": "cli"}
+    assert Prediction.from_dict(raw).source == "cli"
