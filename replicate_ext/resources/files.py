@@ -297,14 +297,6 @@ class Files:
         finally:
             response.close()
 
-    def upload_input(self, source: FileSource) -> str:
-        """Upload a file found in prediction input and return the URL that replaces it."""
-        file = self.create(source)
-        url = (file.urls or {}).get("get")
-        if not isinstance(url, str) or not url:
-            raise ValueError(f"uploaded file {file.id} has no URL to use as input")
-        return url
-
 
 class AsyncFiles:
     """Async twin of `Files` (`client.files` on `AsyncClient`)."""
@@ -375,11 +367,3 @@ class AsyncFiles:
                 yield chunk
         finally:
             await response.aclose()
-
-    async def upload_input(self, source: FileSource) -> str:
-        """Upload a file found in prediction input and return the URL that replaces it."""
-        file = await self.create(source)
-        url = (file.urls or {}).get("get")
-        if not isinstance(url, str) or not url:
-            raise ValueError(f"uploaded file {file.id} has no URL to use as input")
-        return url
