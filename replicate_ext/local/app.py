@@ -909,6 +909,7 @@ class Api:
             upload.path,
             size=upload.size,
             sha256=upload.sha256,
+            etag=upload.etag,
             content_type=upload.content_type,
             filename=upload.filename,
             metadata=upload.metadata,

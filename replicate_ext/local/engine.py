@@ -39,6 +39,8 @@ FILE_REF_PREFIX = "replicate-ext-local-file:"
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
 DEFAULT_WEBHOOK_EVENTS = ("output", "completed")  # Replicate's default without a filter
 TRAINER = "__trainer__"
+# versions here are not built by Cog, but clients expect a version string in this field
+COG_VERSION = "0.0.0+replicate-ext"
 
 
 @attrs.define
@@ -201,7 +203,7 @@ class Engine:
             version = {
                 "id": model.version_id,
                 "created_at": iso(now()),
-                "cog_version": None,
+                "cog_version": COG_VERSION,
                 "openapi_schema": model.openapi_schema(),
                 "_runner": model.ref,
             }
@@ -526,6 +528,7 @@ class Engine:
         *,
         size: int,
         sha256: str,
+        etag: str,
         content_type: str,
         filename: str | None,
         metadata: JSON,
@@ -533,15 +536,15 @@ class Engine:
         created = now()
         record: Record = {
             "id": file_id,
+            "name": filename or file_id,
             "content_type": content_type,
             "size": size,
+            "etag": etag,
             "checksums": {"sha256": sha256},
             "metadata": metadata,
             "created_at": iso(created),
             "expires_at": iso(created + timedelta(days=1)),
         }
-        if filename is not None:
-            record["name"] = filename
         self.store.add_file(record, path)
         return record
 
@@ -553,6 +556,7 @@ class Engine:
             path,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
+            etag=hashlib.md5(data, usedforsecurity=False).hexdigest(),
             content_type=content_type,
             filename=filename,
             metadata={},

@@ -28,6 +28,7 @@ class Upload:
     path: Path
     size: int
     sha256: str
+    etag: str
     content_type: str
     filename: str | None
     metadata: dict[str, Any]
@@ -44,6 +45,7 @@ class _Receiver:
         self.content_type: str | None = None
         self.size = 0
         self.digest = hashlib.sha256()
+        self.md5 = hashlib.md5(usedforsecurity=False)  # the ETag, as object stores compute it
         self._file: IO[bytes] | None = None
         self._headers: dict[bytes, bytes] = {}
         self._header_field = b""
@@ -102,6 +104,7 @@ class _Receiver:
             assert self._file is not None
             self._file.write(chunk)
             self.digest.update(chunk)
+            self.md5.update(chunk)
         elif self._name is not None:
             if len(self._buffer) + len(chunk) > _FIELD_LIMIT:
                 raise Problem(422, f"{self._name}: the field is too large")
@@ -169,6 +172,7 @@ def _finish(receiver: _Receiver, file_id: str, path: Path) -> Upload:
         path,
         receiver.size,
         receiver.digest.hexdigest(),
+        receiver.md5.hexdigest(),
         content_type,
         filename,
         metadata,

@@ -115,9 +115,9 @@ def check_response(response: httpx.Response) -> None:
     elif response.status_code >= 400:
         assert response.headers["content-type"].startswith("application/problem+json")
         body = response.json()
-        assert isinstance(body["title"], str) and body["title"]
-        assert isinstance(body["detail"], str) and body["detail"]
-        assert body["status"] == response.status_code
+        assert isinstance(body.get("title"), str) and body["title"], body
+        assert isinstance(body.get("detail"), str) and body["detail"], body
+        assert body.get("status") == response.status_code, body
     else:
         raise AssertionError(
             f"{request.method} {request.url.path} answered {response.status_code}, "

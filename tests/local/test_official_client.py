@@ -1,0 +1,72 @@
+"""Fidelity: the official ``replicate`` client 1.0.7, pointed at the local server's root URL,
+runs, streams and paginates."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import replicate
+from replicate.client import Client
+from replicate.exceptions import ModelError, ReplicateError
+from replicate.stream import ServerSentEvent
+
+from replicate_ext.local import LocalServer
+
+
+@pytest.fixture
+def client(server: LocalServer) -> Client:
+    return Client(api_token=server.token, base_url=server.url)
+
+
+def test_run_greeter(client: Client) -> None:
+    assert client.run("demo/hello", input={"name": "Ada"}) == "hello Ada"
+    version = client.models.get("demo/hello").latest_version
+    assert version is not None
+    assert client.run(f"demo/hello:{version.id}", input={"name": "Bo"}) == "hello Bo"
+
+
+def test_run_failing_model_raises_model_error(client: Client) -> None:
+    with pytest.raises(ModelError) as caught:
+        client.run("demo/fail", input={"message": "bad luck"})
+    assert caught.value.prediction.error == "bad luck"
+
+
+def test_invalid_input_raises_with_the_field(client: Client) -> None:
+    with pytest.raises(ReplicateError) as caught:
+        client.run("demo/hello", input={"nom": "x"})
+    assert caught.value.status == 422
+    assert "input.nom" in str(caught.value.detail)
+
+
+def test_stream_token_model(client: Client) -> None:
+    events = list(client.stream("demo/stream", input={"prompt": "hi there you", "delay": 0.01}))
+    output = ServerSentEvent.EventType.OUTPUT
+    text = "".join(str(e) for e in events if e.event == output)
+    assert text == "hi there you"
+    assert events[-1].event == ServerSentEvent.EventType.DONE
+
+
+def test_paginate_predictions(client: Client) -> None:
+    created = [
+        client.predictions.create(model="demo/hello", input={"name": str(i)}).id for i in range(7)
+    ]
+    pages = []
+    for page in replicate.paginate(client.predictions.list):
+        pages.append(page)
+        assert len(pages) < 10
+    assert len(pages) == 3
+    ids = [p.id for page in pages for p in page.results]
+    assert ids == list(reversed(created))
+
+
+def test_models_files_and_hardware(client: Client) -> None:
+    model = client.models.get("demo/image")
+    assert model.owner == "demo"
+    assert any(h.sku == "cpu" for h in client.hardware.list())
+    uploaded = client.files.create(io.BytesIO(b"hello file"), metadata={"k": "v"})
+    assert uploaded.size == 10
+    assert client.files.get(uploaded.id).checksums["sha256"]
+    prediction = client.predictions.create(model="demo/sleep", input={"seconds": 10})
+    canceled = client.predictions.cancel(prediction.id)
+    assert canceled.status == "canceled"
