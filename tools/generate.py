@@ -118,7 +118,10 @@ def prepare_spec(spec: dict[str, Any]) -> tuple[dict[str, Any], list[CustomMetho
                     content_type=content_type,
                 )
             )
-            new_paths[path + DISGUISE_SUFFIX] = {"post": operation}
+            disguised: dict[str, Any] = {"post": operation}
+            if "parameters" in item:  # path-level parameters apply to every method
+                disguised["parameters"] = item["parameters"]
+            new_paths[path + DISGUISE_SUFFIX] = disguised
     prepared["paths"].update(new_paths)
     return prepared, custom
 
