@@ -19,7 +19,7 @@ import attrs
 import httpx
 
 from .._files import FileSource, guess_content_type
-from .._pagination import AsyncPage, Page, parse_page_fields
+from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from ..types import File
 
 if TYPE_CHECKING:
@@ -266,6 +266,8 @@ class Files:
         return self._fetch_page("/files")
 
     def _fetch_page(self, url: str) -> Page[File]:
+        # Only the cursor of `next` is followed, against our own base URL (proxies stay in use).
+        url = next_page_url("/files", url)
         results, next_url, previous = _page_of_files(self._client.request("GET", url))
         return Page(results=results, next=next_url, previous=previous, fetch=self._fetch_page)
 
@@ -335,6 +337,7 @@ class AsyncFiles:
         return await self._fetch_page("/files")
 
     async def _fetch_page(self, url: str) -> AsyncPage[File]:
+        url = next_page_url("/files", url)
         results, next_url, previous = _page_of_files(await self._client.request("GET", url))
         return AsyncPage(results=results, next=next_url, previous=previous, fetch=self._fetch_page)
 

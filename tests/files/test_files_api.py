@@ -163,3 +163,24 @@ async def test_async_files_round_trip(local_server: LocalServer, tmp_path: Path)
         await client.files.delete(created.id)
         with pytest.raises(NotFoundError):
             await client.files.get(created.id)
+
+
+def test_list_follows_only_the_cursor_on_our_base_url() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if "cursor" not in request.url.params:
+            return httpx.Response(
+                200,
+                json={
+                    "results": [{"id": "a"}],
+                    "next": "https://api.replicate.com/v1/files?cursor=c2",
+                },
+            )
+        return httpx.Response(200, json={"results": [{"id": "b"}], "next": None})
+
+    transport = httpx.MockTransport(handler)
+    with Client(api_token="t", base_url="http://proxy.test/v1", transport=transport) as client:
+        assert [file.id for file in client.files.list()] == ["a", "b"]
+    assert seen == ["http://proxy.test/v1/files", "http://proxy.test/v1/files?cursor=c2"]
