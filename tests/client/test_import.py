@@ -1,0 +1,28 @@
+"""`import replicate_ext` stays light: no generated bindings, no resources, no file handling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_import_does_not_load_generated_code_or_resources() -> None:
+    code = (
+        "import sys, replicate_ext\n"
+        "heavy = [m for m in sys.modules if m.startswith(('replicate_api', "
+        "'replicate_ext.resources', 'replicate_ext.local', 'replicate_ext._files', "
+        "'replicate_ext._streaming', 'starlette', 'uvicorn', 'rich'))]\n"
+        "print(','.join(sorted(heavy)))\n"
+        "client = replicate_ext.Client(api_token='t', base_url='http://127.0.0.1:9/v1')\n"
+        "client.predictions\n"
+        "print(int('replicate_api.api.predictions.get' in sys.modules))\n"
+        "print(int('replicate_api.api.models.get' in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    eager, predictions_loaded, models_loaded = result.stdout.splitlines()
+    # rich may come in through httpx's optional CLI; everything else must stay unloaded.
+    assert [m for m in eager.split(",") if m and not m.startswith("rich")] == []
+    assert predictions_loaded == "1"  # loaded on first use of client.predictions ...
+    assert models_loaded == "0"  # ... and nothing else
