@@ -183,23 +183,25 @@ def object_parts(doc: Document, schema: Any) -> tuple[dict[str, Any], set[str], 
 
 
 def parameters_of(
-    doc: Document, operation: Mapping[str, Any], item: Mapping[str, Any]
+    doc: Document, path: str, operation: Mapping[str, Any], item: Mapping[str, Any]
 ) -> dict[tuple[str, str], Mapping[str, Any]]:
-    """(location, name) → parameter; operation-level entries override path-level ones.
+    """(location, key) → parameter; operation-level entries override path-level ones.
 
-    Path parameters are keyed by position, since their names never reach the wire.
+    Path parameters are keyed by their position in the path ("{0}", "{1}", ...), since their
+    names never reach the wire; header names are case-insensitive.
     """
+    slots = re.findall(r"\{([^}]*)\}", path)
     found: dict[tuple[str, str], Mapping[str, Any]] = {}
-    path_position = 0
     for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
         parameter = doc.resolve(raw)
         if not isinstance(parameter, Mapping) or "name" not in parameter:
             continue
-        location, name = str(parameter.get("in", "query")), str(parameter["name"])
+        location, key = str(parameter.get("in", "query")), str(parameter["name"])
         if location == "header":
-            name = name.lower()  # header names are case-insensitive
-        found[(location, name)] = parameter
-        path_position += location == "path"
+            key = key.lower()
+        elif location == "path" and key in slots:
+            key = f"{{{slots.index(key)}}}"
+        found[(location, key)] = parameter
     return found
 
 
@@ -332,24 +334,24 @@ class Comparator:
         upstream, ours = self.upstream, self.ours
         _, _, up_operation, up_item = up_op
         _, _, our_operation, our_item = our_op
-        up_params = parameters_of(upstream, up_operation, up_item)
-        our_params = parameters_of(ours, our_operation, our_item)
-        for (location, name), parameter in sorted(up_params.items()):
-            if (location, name) not in our_params:
+        up_params = parameters_of(upstream, up_op[1], up_operation, up_item)
+        our_params = parameters_of(ours, our_op[1], our_operation, our_item)
+        for key, parameter in sorted(up_params.items()):
+            if key not in our_params:
                 needed = bool(parameter.get("required"))
                 label = " (required)" if needed else ""
-                self.emit(
-                    heading, f"parameter {location} {name}: added upstream{label}", failure=needed
-                )
-        for location, name in sorted(our_params.keys() - up_params.keys()):
-            self.emit(heading, f"parameter {location} {name}: removed upstream (only ours has it)")
-        for location, name in sorted(up_params.keys() & our_params.keys()):
-            up_param, our_param = up_params[(location, name)], our_params[(location, name)]
+                where = f"parameter {key[0]} {parameter['name']}"
+                self.emit(heading, f"{where}: added upstream{label}", failure=needed)
+        for key in sorted(our_params.keys() - up_params.keys()):
+            where = f"parameter {key[0]} {our_params[key]['name']}"
+            self.emit(heading, f"{where}: removed upstream (only ours has it)")
+        for key in sorted(up_params.keys() & our_params.keys()):
+            up_param, our_param = up_params[key], our_params[key]
             self.field(
                 heading,
                 up_param.get("schema", {}),
                 our_param.get("schema", {}),
-                f"parameter {location} {name}",
+                f"parameter {key[0]} {up_param['name']}",
                 up_required=bool(up_param.get("required")),
                 our_required=bool(our_param.get("required")),
                 request=True,

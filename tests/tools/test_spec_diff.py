@@ -247,3 +247,13 @@ def test_request_fields_are_never_treated_as_lenient() -> None:
         "body.size: nullable True (ours) → False (upstream)",
         "body.size: required False (ours) → True (upstream)",
     ]
+
+
+def test_renamed_path_parameter_is_the_same_operation_and_parameter() -> None:
+    upstream = upstream_like_ours()
+    item = upstream["paths"].pop("/things/{thing_id}")
+    item["get"]["parameters"][0]["name"] = "id"
+    upstream["paths"]["/things/{id}"] = item
+    result = diff_specs(upstream, OURS)
+    assert result.ok
+    assert result.missing_operations == [] and result.sections == {}
