@@ -492,6 +492,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     create_kwargs = _create_kwargs(args.ref, args.deployment)
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.stream and (args.json or not args.wait):
+        raise UsageError(
+            "--stream prints tokens as they arrive; it cannot go with --json or --no-wait"
+        )
     with _make_client() as client:
         return _RunCommand(client, args).run(inputs, create_kwargs)
 

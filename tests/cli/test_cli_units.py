@@ -10,7 +10,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from replicate_ext import cli
+from replicate_ext import (
+    APIConnectionError,
+    ModelError,
+    NotFoundError,
+    Prediction,
+    WaitTimeoutError,
+    cli,
+)
 
 
 def test_plain_values_stay_strings() -> None:
@@ -147,3 +154,73 @@ def test_help_exits_zero_and_usage_errors_exit_two(capsys: pytest.CaptureFixture
     assert cli.main(["run", "demo/hello", "-i", "oops"]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
     assert err.strip() == "error: input must look like key=value, got 'oops'"
+
+
+def _prediction(status: str, error: str | None = None) -> Prediction:
+    return Prediction.from_dict({"id": "p123", "status": status, "error": error})
+
+
+def test_exit_codes_follow_the_kind_of_failure() -> None:
+    assert cli.exit_code_for(cli.UsageError("x")) == cli.EXIT_USAGE
+    assert cli.exit_code_for(ValueError("bad ref")) == cli.EXIT_USAGE
+    assert cli.exit_code_for(ModelError(_prediction("failed", "boom"))) == cli.EXIT_MODEL_FAILED
+    assert cli.exit_code_for(NotFoundError("404", status=404)) == cli.EXIT_API_ERROR
+    assert cli.exit_code_for(APIConnectionError("refused")) == cli.EXIT_API_ERROR
+    assert cli.exit_code_for(WaitTimeoutError(_prediction("processing"), 5)) == cli.EXIT_API_ERROR
+    assert cli.exit_code_for(KeyboardInterrupt()) == cli.EXIT_INTERRUPTED
+
+
+def test_errors_describe_themselves_in_one_line() -> None:
+    failed = ModelError(_prediction("failed", "CUDA out of memory\nat line 3"))
+    assert cli.describe_error(failed) == "prediction p123 failed: CUDA out of memory at line 3"
+    api = NotFoundError("404 Not Found", status=404, title="Not found", detail="no model x/y")
+    assert cli.describe_error(api) == "API error 404: no model x/y"
+    assert cli.describe_error(APIConnectionError("ConnectError on GET /v1")) == (
+        "cannot reach the API: ConnectError on GET /v1"
+    )
+    waited = WaitTimeoutError(_prediction("processing"), 5)
+    assert cli.describe_error(waited) == "timed out waiting for prediction p123 (status processing)"
+    assert cli.describe_error(RuntimeError("x" * 1000)).endswith("…")
+
+
+def test_output_filenames() -> None:
+    assert cli.output_filename("https://cdn.example/a/out-0.png?sig=1", 0) == "out-0.png"
+    assert (
+        cli.output_filename(
+            "http://h/v1/files/abc/download",
+            3,
+            content_disposition='attachment; filename="image.png"',
+        )
+        == "image.png"
+    )
+    assert cli.output_filename("http://h/files/abc", 1, content_type="image/png") == "abc.png"
+    assert cli.output_filename("http://h/", 2) == "output-2"
+    assert cli.output_filename("data:image/png;base64,AAAA", 4) == "output-4.png"
+    # a hostile server name cannot leave the output directory
+    name = cli.output_filename(
+        "http://h/x", 0, content_disposition='attachment; filename="../../e"'
+    )
+    assert "/" not in name and not name.startswith(".")
+
+
+def test_unique_path_never_overwrites(tmp_path: Path) -> None:
+    assert cli.unique_path(tmp_path, "a.png") == tmp_path / "a.png"
+    (tmp_path / "a.png").write_bytes(b"")
+    (tmp_path / "a-1.png").write_bytes(b"")
+    assert cli.unique_path(tmp_path, "a.png") == tmp_path / "a-2.png"
+
+
+def test_render_output() -> None:
+    assert cli.render_output(None, concatenate=False) == ""
+    assert cli.render_output("hi", concatenate=False) == "hi"
+    assert cli.render_output(["a ", "b"], concatenate=True) == "a b"
+    assert cli.render_output(["x.png", "y.png"], concatenate=False) == "x.png\ny.png"
+    assert json.loads(cli.render_output({"n": 1}, concatenate=False)) == {"n": 1}
+
+
+def test_stream_cannot_be_combined_with_json_or_no_wait(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["run", "demo/hello", "--stream", "--json"]) == cli.EXIT_USAGE
+    assert "--stream" in capsys.readouterr().err
+    assert cli.main(["run", "demo/hello", "--stream", "--no-wait"]) == cli.EXIT_USAGE
