@@ -446,7 +446,7 @@ class Api:
         if "input" not in body:
             raise invalid_field("input", "is required")
         try:
-            inputs = validate_input(model.input_schema, inputs)
+            run_inputs = validate_input(model.input_schema, inputs)
         except InputValidationError as exc:
             fields = [
                 InvalidField(f.field if f.field == "input" else f"input.{f.field}", f.message)
@@ -471,7 +471,8 @@ class Api:
             model=model_ref,
             version=version["id"],
             runner=runner,
-            inputs=inputs,
+            inputs=body["input"],
+            run_inputs=run_inputs,
             origin=origin_of(request),
             webhook=webhook,
             events_filter=events,

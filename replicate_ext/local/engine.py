@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -19,7 +20,9 @@ import secrets
 import tempfile
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -118,8 +121,11 @@ class Engine:
         self._webhook_queues: dict[str, asyncio.Queue[tuple[str, str]]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._http: httpx.AsyncClient | None = None
+        # blocking model code runs here, not in the loop's default executor, so that shutdown
+        # never waits for a function that will not return
+        self._threads = ThreadPoolExecutor(max_workers=32, thread_name_prefix="local-model")
         self._rate_window: list[float] = []
-        self.webhook_deliveries: list[dict[str, Any]] = []
+        self.webhook_deliveries: deque[dict[str, Any]] = deque(maxlen=10_000)
         secret = store.meta("webhook_secret")
         if secret is None:
             secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -157,6 +163,7 @@ class Engine:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=2)
+        self._threads.shutdown(wait=False, cancel_futures=True)
         if self._http is not None:
             await self._http.aclose()
         self.store.close()
@@ -235,6 +242,7 @@ class Engine:
         runner: str,
         inputs: JSON,
         origin: str,
+        run_inputs: JSON | None = None,
         webhook: str | None = None,
         events_filter: list[str] | None = None,
         stream: bool = False,
@@ -261,6 +269,8 @@ class Engine:
             "_origin": origin,
             "_stream": stream,
             "_iterator": runner in self.models and self.models[runner].iterator,
+            # what the model runs with: the input plus schema defaults
+            "_run_input": inputs if run_inputs is None else run_inputs,
         }
         if kind == "training":
             del rec["output"]
@@ -369,7 +379,8 @@ class Engine:
                 await self._train(rec, ctx)
             else:
                 model = self.models[rec["_runner"]]
-                result = await model.run(rec["input"], ctx)
+                run_input: JSON = rec.get("_run_input") or rec["input"]
+                result = await model.run(run_input, ctx)
                 if model.iterator:
                     if rec["output"] is None:
                         rec["output"] = []
@@ -620,6 +631,11 @@ class _Context:
     def save_file(self, data: bytes, *, filename: str, content_type: str) -> str:
         file_id = self._engine.save_bytes(data, filename=filename, content_type=content_type)
         return FILE_REF_PREFIX + file_id
+
+    async def run_in_thread(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        call = functools.partial(function, *args, **kwargs)
+        return await loop.run_in_executor(self._engine._threads, call)
 
 
 def new_model_record(owner: str, name: str, *, is_official: bool = False, **fields: Any) -> Record:

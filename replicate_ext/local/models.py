@@ -35,6 +35,10 @@ class RunContext(Protocol):
 
     def save_file(self, data: bytes, *, filename: str, content_type: str) -> str: ...
 
+    async def run_in_thread(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run blocking code off the event loop (in the server's model threads)."""
+        ...
+
 
 ModelFunction = Callable[[JSON, RunContext], Awaitable[Any]]
 
@@ -436,14 +440,14 @@ def function_model(ref: str, function: Callable[..., Any], *, description: str =
             result = function(**inputs)
         else:
             # plain functions may block: keep them off the event loop
-            result = await asyncio.to_thread(function, **inputs)
+            result = await ctx.run_in_thread(function, **inputs)
         if inspect.isasyncgen(result):
             async for item in result:
                 ctx.emit(item)
             return None
         if inspect.isgenerator(result):
             done = object()
-            while (item := await asyncio.to_thread(next, result, done)) is not done:
+            while (item := await ctx.run_in_thread(next, result, done)) is not done:
                 ctx.emit(item)
             return None
         return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -201,17 +202,16 @@ class LocalServer:
             target=serve, name="replicate-ext-local-server", daemon=True
         )
         self._thread.start()
-        deadline = threading.Event()
-        waited = 0.0
+        deadline = time.monotonic() + timeout
         while not self._server.started:
             if failure or not self._thread.is_alive():
+                self._thread.join(1)
                 self._cleanup()
                 raise RuntimeError(f"the local server failed to start: {failure[:1]}")
-            if waited >= timeout:
+            if time.monotonic() >= deadline:
                 self.stop()
                 raise TimeoutError(f"the local server did not start within {timeout}s")
-            deadline.wait(0.01)
-            waited += 0.01
+            time.sleep(0.005)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:

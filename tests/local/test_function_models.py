@@ -117,3 +117,19 @@ def test_mapping_of_functions(make_server: Callable[..., LocalServer]) -> None:
     server = make_server(models={"me/twice": lambda n: n * 2})
     with api_client(server) as api:
         assert run(api, "me/twice", {"n": 21})["output"] == 42
+
+
+def test_stop_does_not_wait_for_a_blocked_function(make_server: Callable[..., LocalServer]) -> None:
+    server = make_server(models=["me/block=local.funcs:block"])
+    with api_client(server) as api:
+        running = api.post("/models/me/block/predictions", json={"input": {"seconds": 3}}).json()
+        assert running["status"] in ("starting", "processing")
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 2
+
+
+def test_prediction_input_is_what_was_sent(fn_api: httpx.Client) -> None:
+    body = run(fn_api, "me/add", {"a": 1})
+    assert body["input"] == {"a": 1}  # the default b=2 is applied when running, not echoed
+    assert body["output"] == 3

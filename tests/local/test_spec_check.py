@@ -44,3 +44,9 @@ def test_undeclared_errors_must_be_problem_documents() -> None:
 def test_statuses_come_from_openapi_yaml() -> None:
     assert declared_statuses("GET", "/v1/hardware") == {"200"}
     assert declared_statuses("GET", "/v1/not-in-spec") is None
+
+
+def test_query_method_is_checked_against_x_query() -> None:
+    assert declared_statuses("QUERY", "/v1/models") == {"200"}
+    with pytest.raises(Exception, match="results"):
+        check_response(fake("QUERY", "/v1/models", 200, {"results": "not a list"}))
