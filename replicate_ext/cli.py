@@ -18,9 +18,15 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .local.cli import add_serve_command
+
+if TYPE_CHECKING:
+    from ._client import Client
+    from ._files import FileOutput
+    from ._pagination import Page
+    from .types import Deployment, File, Model, Prediction
 
 EXIT_OK = 0
 EXIT_MODEL_FAILED = 1
@@ -440,10 +446,10 @@ def _add_run_command(subparsers: Any) -> None:
     run.set_defaults(handler=_cmd_run)
 
 
-def _make_client() -> Any:
-    import replicate_ext
+def _make_client() -> Client:
+    from ._client import Client
 
-    return replicate_ext.Client()
+    return Client()
 
 
 def _create_kwargs(ref: str, deployment: bool) -> dict[str, str]:
@@ -501,10 +507,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 class _RunCommand:
-    def __init__(self, client: Any, args: argparse.Namespace) -> None:
+    def __init__(self, client: Client, args: argparse.Namespace) -> None:
         self.client = client
         self.args = args
-        self.prediction: Any = None
+        self._prediction: Prediction | None = None
+
+    @property
+    def prediction(self) -> Prediction:
+        if self._prediction is None:
+            raise RuntimeError("no prediction was created")
+        return self._prediction
+
+    @prediction.setter
+    def prediction(self, value: Prediction) -> None:
+        self._prediction = value
 
     def run(self, inputs: dict[str, Any], create_kwargs: dict[str, str]) -> int:
         from replicate_ext._files import encode_inputs
@@ -515,7 +531,11 @@ class _RunCommand:
             encoded = encode_inputs(inputs, strategy="auto", upload=self.client._upload)
             with _DeferredInterrupt():
                 self.prediction = self.client.predictions.create(
-                    input=encoded, stream=True if self.args.stream else None, **create_kwargs
+                    version=create_kwargs.get("version"),
+                    model=create_kwargs.get("model"),
+                    deployment=create_kwargs.get("deployment"),
+                    input=encoded,
+                    stream=True if self.args.stream else None,
                 )
             if not self.args.wait:
                 return self._report_created()
@@ -572,7 +592,7 @@ class _RunCommand:
         self.prediction = self.client.predictions.get(self.prediction.id)
 
     def _cancel(self, why: str, exit_code: int) -> int:
-        prediction_id = self.prediction.id if self.prediction is not None else None
+        prediction_id = self._prediction.id if self._prediction is not None else None
         if prediction_id is None:
             print(f"{why}: no prediction was created", file=sys.stderr)
             return exit_code
@@ -623,7 +643,7 @@ class _RunCommand:
         if text:
             print(text)
 
-    def _save(self, file: Any, index: int) -> Path:
+    def _save(self, file: FileOutput, index: int) -> Path:
         """Stream one file output into the output directory; returns where it went."""
         output_dir: Path = self.args.output_dir
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -651,10 +671,15 @@ class _RunCommand:
         if not isinstance(prediction.output, list) or not prediction.model:
             return False
         try:
-            version = self.client.models.get_version(prediction.model, prediction.version)
-            schema = version.openapi_schema or {}
+            models = self.client.models
+            version = (
+                models.get_version(prediction.model, prediction.version)
+                if prediction.version
+                else models.get_latest_version(prediction.model)
+            )
+            schema = (version.openapi_schema if version is not None else None) or {}
             output_schema = schema.get("components", {}).get("schemas", {}).get("Output", {})
-        except Exception:
+        except Exception:  # no schema to go by: print one item per line
             return False
         return bool(output_schema.get("x-cog-array-display") == "concatenate")
 
@@ -756,7 +781,7 @@ def _add_resource_commands(subparsers: Any) -> None:
     cmd.set_defaults(handler=_cmd_files_delete)
 
 
-def _take(client: Any, page: Any, limit: int) -> list[Any]:
+def _take(client: Client, page: Page[Any], limit: int) -> list[Any]:
     """Up to ``limit`` items (0 = all) across pages, fetching only the pages needed."""
     items: list[Any] = []
     for item in client.paginate(page):
@@ -778,11 +803,11 @@ def _when(value: Any) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _prediction_rows(predictions: Sequence[Any]) -> list[list[object]]:
+def _prediction_rows(predictions: Sequence[Prediction]) -> list[list[object]]:
     return [[p.id, p.model, p.status, _when(p.created_at), _predict_time(p)] for p in predictions]
 
 
-def _predict_time(prediction: Any) -> str | None:
+def _predict_time(prediction: Prediction) -> str | None:
     metrics = prediction.metrics or {}
     seconds = metrics.get("predict_time") if isinstance(metrics, dict) else None
     return None if seconds is None else format_elapsed(float(seconds))
@@ -797,7 +822,7 @@ def _cmd_predictions_list(args: argparse.Namespace) -> int:
     return _show(args, items, _PREDICTION_HEADERS, _prediction_rows(items))
 
 
-def _show_prediction(args: argparse.Namespace, prediction: Any) -> int:
+def _show_prediction(args: argparse.Namespace, prediction: Prediction) -> int:
     if args.json:
         print_json(prediction)
         return EXIT_OK
@@ -821,7 +846,7 @@ def _cmd_predictions_cancel(args: argparse.Namespace) -> int:
     return _show_prediction(args, prediction)
 
 
-def _model_rows(models: Sequence[Any]) -> list[list[object]]:
+def _model_rows(models: Sequence[Model]) -> list[list[object]]:
     return [
         [f"{m.owner}/{m.name}", m.visibility, m.run_count, _one_line(m.description or "", 60)]
         for m in models
@@ -852,7 +877,7 @@ def _cmd_models_search(args: argparse.Namespace) -> int:
     return _show(args, items, _MODEL_HEADERS, _model_rows(items))
 
 
-def _deployment_rows(deployments: Sequence[Any]) -> list[list[object]]:
+def _deployment_rows(deployments: Sequence[Deployment]) -> list[list[object]]:
     rows: list[list[object]] = []
     for d in deployments:
         release = d.current_release
@@ -885,7 +910,7 @@ def _cmd_hardware(args: argparse.Namespace) -> int:
     return _show(args, items, ["sku", "name"], [[h.sku, h.name] for h in items])
 
 
-def _file_rows(files: Sequence[Any]) -> list[list[object]]:
+def _file_rows(files: Sequence[File]) -> list[list[object]]:
     return [[f.id, f.extra.get("name"), f.content_type, f.size, _when(f.created_at)] for f in files]
 
 
