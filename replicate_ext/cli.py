@@ -376,8 +376,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits on --help (0) and on usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     debug: bool = getattr(args, "debug", False)
-    if debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    if debug:  # the SDK's own HTTP log (method, path, status, attempt), not httpx's internals
+        log_handler = logging.StreamHandler(sys.stderr)
+        log_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        sdk_logger = logging.getLogger("replicate_ext")
+        sdk_logger.addHandler(log_handler)
+        sdk_logger.setLevel(logging.DEBUG)
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -598,6 +602,9 @@ class _RunCommand:
             return exit_code
         try:
             self.client.predictions.cancel(prediction_id)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop trying, but never lose the id
+            print(f"{why}: prediction {prediction_id} may still be running", file=sys.stderr)
+            return EXIT_INTERRUPTED
         except Exception as exc:  # the user still needs the id to clean up by hand
             print(
                 f"{why}: could not cancel prediction {prediction_id}: {describe_error(exc)}",

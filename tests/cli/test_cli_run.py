@@ -80,6 +80,9 @@ def test_debug_shows_the_traceback(cli: CLI) -> None:
     assert result.returncode == 3
     assert "Traceback" in result.stderr
     assert "NotFoundError" in result.stderr
+    # and the SDK's HTTP log, without the token
+    assert "replicate_ext: POST /v1/models/demo/nope/predictions -> 404" in result.stderr
+    assert "r8_cli_test" not in result.stderr
 
 
 def test_file_outputs_are_saved_and_their_paths_printed(cli: CLI, tmp_path: Path) -> None:
