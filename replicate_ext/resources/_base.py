@@ -6,13 +6,16 @@ a ``from_dict`` parses the JSON. Sync and async twins differ only by ``await``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._errors import WaitTimeoutError
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
+from .._wait import WaitState
 
 T = TypeVar("T")
 Parser = Callable[[Mapping[str, Any]], T]
@@ -87,3 +90,49 @@ def optional(value: T | None) -> Any:
 
         return UNSET
     return value
+
+
+def wait_sync(
+    current: Any,
+    get: Callable[[str], Any],
+    cancel: Callable[[str], Any],
+    *,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    already_waited: float = 0.0,
+) -> Any:
+    """The polling loop over :class:`WaitState` (predictions and trainings alike)."""
+    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    while (delay := state.next_delay()) is not None:
+        time.sleep(delay)
+        state.update(get(state.current.id))
+    if state.timed_out:
+        last = state.current
+        if cancel_on_timeout:
+            last = cancel(last.id)
+        raise WaitTimeoutError(last, state.waited)
+    return state.current
+
+
+async def wait_async(
+    current: Any,
+    get: Callable[[str], Awaitable[Any]],
+    cancel: Callable[[str], Awaitable[Any]],
+    *,
+    timeout: float | None,
+    cancel_on_timeout: bool,
+    already_waited: float = 0.0,
+) -> Any:
+    """Async :func:`wait_sync`."""
+    import anyio
+
+    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    while (delay := state.next_delay()) is not None:
+        await anyio.sleep(delay)
+        state.update(await get(state.current.id))
+    if state.timed_out:
+        last = state.current
+        if cancel_on_timeout:
+            last = await cancel(last.id)
+        raise WaitTimeoutError(last, state.waited)
+    return state.current

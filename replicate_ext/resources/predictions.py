@@ -4,8 +4,7 @@ wait."""
 from __future__ import annotations
 
 import datetime as _dt
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from replicate_api.api.deployments import predictions_create as _deployment_create
@@ -19,12 +18,11 @@ from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
 from .._config import timeout_for_prefer_wait
-from .._errors import WaitTimeoutError
 from .._pagination import AsyncPage, Page
 from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
-from .._wait import WaitState, prefer_header, prefer_wait_seconds
+from .._wait import prefer_header, prefer_wait_seconds
 from ..types import Prediction
-from ._base import AsyncResource, SyncResource, as_dict, optional
+from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
 __all__ = ["AsyncPredictions", "Predictions", "build_create_request"]
 
@@ -282,49 +280,3 @@ class AsyncPredictions(AsyncResource):
             already_waited=already_waited,
         )
         return result
-
-
-def wait_sync(
-    current: Any,
-    get: Callable[[str], Any],
-    cancel: Callable[[str], Any],
-    *,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    already_waited: float = 0.0,
-) -> Any:
-    """The polling loop over :class:`WaitState` (predictions and trainings alike)."""
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
-    while (delay := state.next_delay()) is not None:
-        time.sleep(delay)
-        state.update(get(state.current.id))
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current
-
-
-async def wait_async(
-    current: Any,
-    get: Callable[[str], Awaitable[Any]],
-    cancel: Callable[[str], Awaitable[Any]],
-    *,
-    timeout: float | None,
-    cancel_on_timeout: bool,
-    already_waited: float = 0.0,
-) -> Any:
-    """Async :func:`wait_sync`."""
-    import anyio
-
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
-    while (delay := state.next_delay()) is not None:
-        await anyio.sleep(delay)
-        state.update(await get(state.current.id))
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = await cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current

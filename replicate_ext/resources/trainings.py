@@ -15,8 +15,7 @@ from replicate_api.models.training_request import TrainingRequest
 from .._pagination import AsyncPage, Page
 from .._refs import parse_model_name, parse_versioned_model, validate_id, validate_version_id
 from ..types import Training
-from ._base import AsyncResource, SyncResource, as_dict, optional
-from .predictions import wait_async, wait_sync
+from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
 __all__ = ["AsyncTrainings", "Trainings"]
 
