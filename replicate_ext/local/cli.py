@@ -31,7 +31,8 @@ def add_serve_command(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="OWNER/NAME=MODULE:FUNCTION",
-        help="serve a Python function as a model (repeatable)",
+        help="serve a Python function, or a Cog predictor class such as predict.py:Predictor, "
+        "as a model (repeatable)",
     )
     serve.add_argument(
         "--page-size", type=int, default=100, metavar="N", help="items per page of list endpoints"

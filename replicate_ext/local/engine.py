@@ -15,11 +15,15 @@ import hashlib
 import hmac
 import json
 import logging
+import mimetypes
 import os
+import re
 import secrets
+import shutil
 import tempfile
 import time
 import traceback
+import urllib.parse
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +46,7 @@ FILE_REF_PREFIX = "replicate-ext-local-file:"
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
 DEFAULT_WEBHOOK_EVENTS = ("output", "completed")  # Replicate's default without a filter
 TRAINER = "__trainer__"
+_FILE_PATH = re.compile(r"^/v1/files/([a-z0-9]+)(?:/download)?$")
 # versions here are not built by Cog, but clients expect a version string in this field
 COG_VERSION = "0.0.0+replicate-ext"
 
@@ -400,6 +405,8 @@ class Engine:
             rec["error"] = f"{type(exc).__name__}: {exc}"
             ctx.log(traceback.format_exc().rstrip())
             self._finish(rec, "failed")
+        finally:
+            ctx.cleanup()
 
     def _finish(self, rec: Record, status: str) -> None:
         if rec["status"] in TERMINAL:
@@ -608,6 +615,7 @@ class _Context:
     def __init__(self, engine: Engine, rec: Record) -> None:
         self._engine = engine
         self._rec = rec
+        self._fetched = 0
 
     def _active(self) -> bool:
         return self._rec["status"] not in TERMINAL
@@ -631,6 +639,44 @@ class _Context:
     def save_file(self, data: bytes, *, filename: str, content_type: str) -> str:
         file_id = self._engine.save_bytes(data, filename=filename, content_type=content_type)
         return FILE_REF_PREFIX + file_id
+
+    async def fetch_file(self, url: str) -> Path:
+        engine = self._engine
+        folder: Path = engine.files_dir / "inputs" / str(self._rec["id"])
+        folder.mkdir(parents=True, exist_ok=True)
+        self._fetched += 1
+        if url.startswith("data:"):
+            header, _, payload = url.partition(",")
+            mime = header[len("data:") :].split(";")[0]
+            if header.endswith(";base64"):
+                data = base64.b64decode(payload)
+            else:
+                data = urllib.parse.unquote_to_bytes(payload)
+            path = folder / f"input{self._fetched}{mimetypes.guess_extension(mime) or ''}"
+            await self.run_in_thread(path.write_bytes, data)
+            return path
+        parsed = urllib.parse.urlsplit(url)
+        own = _FILE_PATH.match(parsed.path)
+        found = engine.store.get_file(own.group(1)) if own else None
+        if found is not None:
+            record, stored = found
+            path = folder / f"{self._fetched}-{Path(record['name']).name}"
+            await self.run_in_thread(shutil.copyfile, stored, path)
+            return path
+        if parsed.scheme not in ("http", "https") or engine._http is None:
+            raise ModelFailure(f"cannot fetch input file {url[:100]}")
+        path = folder / f"{self._fetched}-{Path(parsed.path).name or 'input'}"
+        async with engine._http.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise ModelFailure(f"fetching {url} failed with HTTP {response.status_code}")
+            with path.open("wb") as out:
+                async for chunk in response.aiter_bytes():
+                    out.write(chunk)
+        return path
+
+    def cleanup(self) -> None:
+        if self._fetched:
+            shutil.rmtree(self._engine.files_dir / "inputs" / self._rec["id"], ignore_errors=True)
 
     async def run_in_thread(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
