@@ -7,6 +7,8 @@ import signal
 import time
 from pathlib import Path
 
+from replicate_ext.local import Fault, LocalServer
+
 from .conftest import CLI, assert_one_line_error
 
 
@@ -179,3 +181,26 @@ def test_run_a_deployment(cli: CLI) -> None:
     shown = cli("deployments", "get", f"{owner}/greeter-cli")
     assert shown.returncode == 0, shown.stderr
     assert "demo/hello" in shown.stdout and version.id in shown.stdout
+
+
+def test_ctrl_c_during_create_still_cancels_the_new_prediction(tmp_path: Path) -> None:
+    """The interrupt is held until the create response (and the id) arrives."""
+    slow_create = Fault.delay(2.0, method="POST", path="/v1/models/demo/sleep/predictions")
+    with LocalServer(faults=[slow_create]) as server:
+        cli = CLI(server, tmp_path)
+        process = cli.popen("run", "demo/sleep", "-i", "seconds=60")
+        try:
+            deadline = time.monotonic() + 20
+            while server.faults.pending() and time.monotonic() < deadline:
+                time.sleep(0.02)  # until the server holds the create request
+            assert not server.faults.pending(), "the create request never arrived"
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = process.communicate(timeout=20)
+        finally:
+            process.kill()
+        assert process.returncode == 130
+        assert stdout == ""
+        assert_one_line_error(stderr, "interrupted", "canceled prediction")
+        prediction_id = stderr.strip().rsplit(" ", 1)[-1]
+        with cli.client() as client:
+            assert client.predictions.get(prediction_id).status == "canceled"
