@@ -613,13 +613,32 @@ def default_client() -> Client:
 def run(
     ref: str | None = None,
     input: Mapping[str, Any] | None = None,
-    **kwargs: Any,
+    *,
+    deployment: str | None = None,
+    wait: bool | int = True,
+    timeout: float | None = None,
+    webhook: str | None = None,
+    webhook_events_filter: Sequence[str] | None = None,
+    use_file_output: bool = True,
+    file_encoding: FileEncoding = "auto",
+    cancel_on_timeout: bool = False,
 ) -> Any:
-    """:meth:`Client.run` on the default client.
+    """:meth:`Client.run` on the default client (configured from the environment).
 
     >>> replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
     """
-    return default_client().run(ref, input, **kwargs)
+    return default_client().run(
+        ref,
+        input,
+        deployment=deployment,
+        wait=wait,
+        timeout=timeout,
+        webhook=webhook,
+        webhook_events_filter=webhook_events_filter,
+        use_file_output=use_file_output,
+        file_encoding=file_encoding,
+        cancel_on_timeout=cancel_on_timeout,
+    )
 
 
 def stream(

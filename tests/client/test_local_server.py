@@ -169,3 +169,19 @@ async def test_async_run_fail_timeout_and_deployment(local_server: LocalServer) 
         assert "Cid" in await client.run(deployment=deployment.full_name, input={"name": "Cid"})
         page = await client.predictions.list()
         assert [p.id async for p in page]
+
+
+def test_module_run_and_paginate_use_the_environment(
+    local_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from replicate_ext import _client
+
+    monkeypatch.setattr(_client, "_default", None)
+    monkeypatch.setenv("REPLICATE_API_TOKEN", local_server.token)
+    monkeypatch.setenv("REPLICATE_BASE_URL", local_server.base_url)
+    try:
+        assert "Zed" in replicate_ext.run("demo/hello", input={"name": "Zed"})
+        client = replicate_ext.default_client()
+        assert any(p.status == "succeeded" for p in replicate_ext.paginate(client.predictions.list))
+    finally:
+        replicate_ext.default_client().close()
