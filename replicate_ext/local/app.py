@@ -654,6 +654,8 @@ class Api:
             raise invalid_field("hardware", "is not a hardware SKU listed by GET /v1/hardware")
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", body["name"]):
             raise invalid_field("name", "may contain lowercase letters, digits, '.', '_' and '-'")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", body["owner"]):
+            raise invalid_field("owner", "may contain letters, digits, '.', '_' and '-'")
         owner, name = body["owner"], body["name"]
         if self.store.get_model(owner, name) is not None:
             raise Problem(409, f"model {owner}/{name} already exists")
@@ -968,6 +970,17 @@ class Api:
             f"<h1>{html.escape(rec['model'])}: {html.escape(rec['status'])}</h1><pre>{text}</pre>"
         )
 
+    async def model_page(self, request: Request) -> Response:
+        owner, name = request.path_params["owner"], request.path_params["name"]
+        record = self.store.get_model(owner, name)
+        if record is None or owner in ("v1", "_admin", "p"):
+            raise Problem(404, f"no such endpoint: {request.method} {request.url.path}")
+        readme = record.get("_readme") or record.get("description") or ""
+        return HTMLResponse(
+            f"<!doctype html><title>{html.escape(owner)}/{html.escape(name)}</title>"
+            f"<h1>{html.escape(owner)}/{html.escape(name)}</h1><pre>{html.escape(readme)}</pre>"
+        )
+
     async def index(self, request: Request) -> Response:
         origin = origin_of(request)
         return ok(
@@ -1015,7 +1028,7 @@ class EventStream:
     resuming after ``Last-Event-ID``. A raw ASGI app so that fault injection can cut the
     connection mid-stream."""
 
-    heartbeat = 15.0
+    heartbeat = 5.0  # a comment line this often keeps idle streams under clients' read timeouts
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -1185,6 +1198,8 @@ def create_app(engine: Engine) -> ASGIApp:
         route("/_admin/faults", api.admin_faults, "GET", "POST", "DELETE"),
         route("/_admin/wait-cap", api.admin_wait_cap, "PUT"),
         route("/_admin/webhooks", api.admin_webhooks, "GET"),
+        # the web page a model's "url" points at; last, so it never shadows an API path
+        route("/{owner}/{name}", api.model_page, "GET"),
     ]
     app = Starlette(
         routes=routes,

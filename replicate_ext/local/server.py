@@ -8,6 +8,7 @@ Starlette and uvicorn (the ``server`` extra) are imported only when a server sta
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -171,7 +172,7 @@ class LocalServer:
             timeout_graceful_shutdown=1,
             timeout_keep_alive=30,
         )
-        return uvicorn.Server(config)
+        return _server_class()(config)
 
     def _bind(self) -> socket.socket:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -218,7 +219,7 @@ class LocalServer:
         """Shut down: stop accepting, close connections, stop models, close the database."""
         if self._thread is None:
             return
-        self._server.should_exit = True
+        self._server.request_stop()
         self._thread.join(timeout)
         if self._thread.is_alive():
             self._server.force_exit = True
@@ -258,3 +259,30 @@ class LocalServer:
     def __repr__(self) -> str:
         where = self.base_url if self.port is not None else "not running"
         return f"<LocalServer {where}>"
+
+
+def _server_class() -> Any:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, woken at once by stop() instead of at its next 0.1 s tick."""
+
+        wake: asyncio.Event | None = None
+        loop: asyncio.AbstractEventLoop | None = None
+
+        async def main_loop(self) -> None:
+            self.loop = asyncio.get_running_loop()
+            self.wake = asyncio.Event()
+            counter = 0
+            while not await self.on_tick(counter):
+                counter = (counter + 1) % 864000
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), 0.1)
+
+        def request_stop(self) -> None:
+            self.should_exit = True
+            if self.loop is not None and self.wake is not None:
+                with contextlib.suppress(RuntimeError):  # the loop may have closed already
+                    self.loop.call_soon_threadsafe(self.wake.set)
+
+    return Server

@@ -206,3 +206,11 @@ def test_collections_account_search_secret(api: httpx.Client) -> None:
     assert api.get("/search").status_code == 400
     assert api.get("/search", params={"query": "x", "limit": 99}).status_code == 400
     assert api.get("/webhooks/default/secret").json()["key"].startswith("whsec_")
+
+
+def test_model_url_is_a_web_page(api: httpx.Client) -> None:
+    model = api.get("/models/demo/hello").json()
+    page = httpx.get(model["url"])
+    assert page.status_code == 200
+    assert "demo/hello" in page.text
+    assert httpx.get(model["url"].replace("hello", "nope")).status_code == 404
