@@ -70,3 +70,11 @@ def test_models_files_and_hardware(client: Client) -> None:
     prediction = client.predictions.create(model="demo/sleep", input={"seconds": 10})
     canceled = client.predictions.cancel(prediction.id)
     assert canceled.status == "canceled"
+
+
+def test_configured_through_environment(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.url)
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    assert Client().run("demo/hello", input={"name": "env"}) == "hello env"
