@@ -155,6 +155,7 @@ class Gate:
                     await asyncio.sleep(fault.delay_seconds)
                 elif fault.action == "reset":
                     reset_connection(transport)
+                    await asyncio.sleep(0)  # let uvicorn see the disconnect before we return
                     return
                 else:
                     headers = {}
@@ -1080,6 +1081,7 @@ class EventStream:
                         transport = scope.get(TRANSPORT_SCOPE_KEY)
                         if transport is not None:
                             transport.close()
+                            await asyncio.sleep(0)  # uvicorn notes the disconnect first
                         return
                     if event == "done":
                         await send({"type": "http.response.body", "body": b"", "more_body": False})

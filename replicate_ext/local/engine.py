@@ -21,6 +21,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
@@ -130,7 +131,9 @@ class Engine:
         # never waits for a function that will not return
         self._threads = ThreadPoolExecutor(max_workers=32, thread_name_prefix="local-model")
         self._rate_window: list[float] = []
-        self.webhook_deliveries: deque[dict[str, Any]] = deque(maxlen=10_000)
+        # read from other threads (LocalServer.webhook_deliveries), hence the lock
+        self._deliveries: deque[dict[str, Any]] = deque(maxlen=10_000)
+        self._deliveries_lock = threading.Lock()
         secret = store.meta("webhook_secret")
         if secret is None:
             secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -524,14 +527,21 @@ class Engine:
             except httpx.HTTPError as exc:
                 outcome = type(exc).__name__
                 ok = False
-            self.webhook_deliveries.append(
-                {"url": url, "event": event, "attempt": attempt + 1, "outcome": outcome}
-            )
+            with self._deliveries_lock:
+                self._deliveries.append(
+                    {"url": url, "event": event, "attempt": attempt + 1, "outcome": outcome}
+                )
             if ok:
                 return
             if attempt + 1 < attempts:
                 await asyncio.sleep(self.settings.webhook_retry_delay * (2**attempt))
         log.warning("webhook %s to %s failed after %d attempts", event, url, attempts)
+
+    @property
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every delivery attempt (the latest 10,000): url, event, attempt, outcome."""
+        with self._deliveries_lock:
+            return list(self._deliveries)
 
     # --- files ------------------------------------------------------------------------------
 
