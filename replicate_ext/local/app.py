@@ -481,11 +481,17 @@ class Api:
             deployment=deployment,
             cancel_after=cancel_after,
         )
+        body_out = self.prediction_json(rec, origin_of(request))
         if wait is not None:
             held = self.engine.faults.effective_wait(wait)
             if held > 0:
                 rec = await self.engine.wait("prediction", rec["id"], held) or rec
-        return ok(self.prediction_json(rec, origin_of(request)), 201)
+                body_out = self.prediction_json(rec, origin_of(request))
+            if body_out["status"] not in TERMINAL:
+                # Replicate answers a sync-mode request that ran out of time with the prediction
+                # as "starting"; the official client treats any other status as finished
+                body_out["status"] = "starting"
+        return ok(body_out, 201)
 
     def _webhook_options(self, body: JSON) -> tuple[str | None, list[str] | None]:
         webhook = body.get("webhook")

@@ -78,3 +78,12 @@ def test_configured_through_environment(
     monkeypatch.setenv("REPLICATE_BASE_URL", server.url)
     monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
     assert Client().run("demo/hello", input={"name": "env"}) == "hello env"
+
+
+def test_run_falls_back_to_polling_when_prefer_wait_is_capped(
+    server: LocalServer, client: Client
+) -> None:
+    server.set_wait_cap(0.1)
+    assert client.run("demo/sleep", input={"seconds": 0.5}) == "slept 0.5s"
+    server.set_wait_cap(0)
+    assert client.run("demo/hello", input={"name": "poll"}) == "hello poll"
