@@ -11,7 +11,14 @@ does not import the server libraries, starting a server does.
 """
 
 from .faults import Fault, FaultInjector
-from .models import LocalModel, ModelFailure, RunContext, demo_models, function_model
+from .models import (
+    LocalModel,
+    ModelFailure,
+    RunContext,
+    demo_models,
+    function_model,
+    predictor_model,
+)
 from .server import LocalServer
 
 __all__ = [
@@ -23,4 +30,5 @@ __all__ = [
     "RunContext",
     "demo_models",
     "function_model",
+    "predictor_model",
 ]

@@ -3,6 +3,7 @@ to completion, interrupted ones are marked failed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,3 +74,21 @@ def test_in_memory_state_is_fresh_per_server(make_server: Callable[..., LocalSer
     two = make_server()
     with api_client(two) as api:
         assert api.get("/predictions").json()["results"] == []
+
+
+def test_deadline_passed_while_down_aborts_on_restart(
+    tmp_path: Path, make_server: Callable[..., LocalServer]
+) -> None:
+    db = tmp_path / "deadline.db"
+    first = make_server(db=db, start_delay=30)
+    with api_client(first) as api:
+        queued = api.post(
+            "/models/demo/hello/predictions",
+            json={"input": {"name": "late"}},
+            headers={"Cancel-After": "0.3s"},
+        ).json()
+    first.stop()
+    time.sleep(0.4)
+    second = make_server(db=db)
+    with api_client(second) as api:
+        assert api.get(f"/predictions/{queued['id']}").json()["status"] == "aborted"
