@@ -25,8 +25,8 @@ check-generated: $(STAMP)
 	$(BIN)/python tools/generate.py --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check replicate_ext tests tools
-	$(BIN)/ruff format --check replicate_ext tests tools
+	$(BIN)/ruff check replicate_ext tests tools bench
+	$(BIN)/ruff format --check replicate_ext tests tools bench
 	$(BIN)/mypy --strict replicate_ext
 	$(BIN)/mypy generated/replicate_api
 

@@ -1,0 +1,189 @@
+"""run() latency on a 1.0 s model: how long after the prediction completed does run() return?
+
+"Added latency" = the moment run() returns (wall clock) minus the prediction's ``completed_at``
+as recorded by the server (same machine, same clock). Measured with ``Prefer: wait`` honoured
+and with the server ignoring it (the client must then poll), for our sync and async clients and
+for the official ``replicate`` client (1.0.7, polls every 0.5 s).
+
+A model of exactly 1.0 s happens to finish right on the official client's second 0.5 s tick,
+so an extra informational sweep over 1.1-1.4 s models shows where a fixed tick really lands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from common import Row, ServerProcess, log, median, ms
+from replicate.client import Client as OfficialClient
+
+import replicate_ext
+
+MAX_ADDED = 0.020
+MODEL = "demo/sleep"
+SECONDS = 1.0
+SWEEP = (1.1, 1.2, 1.3, 1.4)
+
+RunCall = Callable[[float], Any]  # runs demo/sleep for that many seconds, returns the output
+AsyncRunCall = Callable[[float], Awaitable[Any]]
+
+
+@dataclass
+class Outcome:
+    added: list[float] = field(default_factory=list)  # completed_at → run() returned, seconds
+    total: list[float] = field(default_factory=list)  # run() called → run() returned, seconds
+    wrong: int = 0  # runs that returned something other than the model's output
+
+
+def _latest_prediction(server: ServerProcess) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    response = httpx.get(f"{server.base_url}/predictions", headers=headers, timeout=10)
+    results: list[dict[str, Any]] = response.raise_for_status().json()["results"]
+    return results[0]
+
+
+def _completed_at(prediction: dict[str, Any]) -> float:
+    stamp = prediction.get("completed_at")
+    if prediction.get("status") != "succeeded" or not isinstance(stamp, str):
+        raise RuntimeError(f"prediction {prediction.get('id')} did not succeed: {prediction}")
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def _record(
+    server: ServerProcess,
+    outcome: Outcome,
+    seconds: float,
+    started: float,
+    returned: float,
+    output: Any,
+) -> None:
+    latest = _latest_prediction(server)
+    outcome.added.append(returned - _completed_at(latest))
+    outcome.total.append(returned - started)
+    if str(output) != f"slept {seconds:g}s":
+        outcome.wrong += 1
+
+
+def measure_sync(server: ServerProcess, call: RunCall, durations: Sequence[float]) -> Outcome:
+    outcome = Outcome()
+    for seconds in durations:
+        started = time.time()
+        output = call(seconds)
+        returned = time.time()
+        _record(server, outcome, seconds, started, returned, output)
+    return outcome
+
+
+async def measure_async(
+    server: ServerProcess, call: AsyncRunCall, durations: Sequence[float]
+) -> Outcome:
+    outcome = Outcome()
+    for seconds in durations:
+        started = time.time()
+        output = await call(seconds)
+        returned = time.time()
+        # a blocking look-up is fine here: nothing else runs on this loop
+        _record(server, outcome, seconds, started, returned, output)
+    return outcome
+
+
+def _ours_sync(server: ServerProcess, durations: Sequence[float]) -> Outcome:
+    with replicate_ext.Client(api_token=server.token, base_url=server.base_url) as client:
+        client.run("demo/hello", input={"name": "warm-up"})
+        return measure_sync(
+            server, lambda seconds: client.run(MODEL, input={"seconds": seconds}), durations
+        )
+
+
+def _ours_async(server: ServerProcess, durations: Sequence[float]) -> Outcome:
+    async def main() -> Outcome:
+        async with replicate_ext.AsyncClient(
+            api_token=server.token, base_url=server.base_url
+        ) as client:
+            await client.run("demo/hello", input={"name": "warm-up"})
+            return await measure_async(
+                server, lambda seconds: client.run(MODEL, input={"seconds": seconds}), durations
+            )
+
+    return asyncio.run(main())
+
+
+def _official_sync(server: ServerProcess, durations: Sequence[float]) -> Outcome:
+    client = OfficialClient(api_token=server.token, base_url=server.url)
+    client.run("demo/hello", input={"name": "warm-up"})
+    return measure_sync(
+        server, lambda seconds: client.run(MODEL, input={"seconds": seconds}), durations
+    )
+
+
+def _official_async(server: ServerProcess, durations: Sequence[float]) -> Outcome:
+    client = OfficialClient(api_token=server.token, base_url=server.url)
+
+    async def main() -> Outcome:
+        await client.async_run("demo/hello", input={"name": "warm-up"})
+        return await measure_async(
+            server,
+            lambda seconds: client.async_run(MODEL, input={"seconds": seconds}),
+            durations,
+        )
+
+    return asyncio.run(main())
+
+
+Measure = Callable[[ServerProcess, Sequence[float]], Outcome]
+CLIENTS: list[tuple[str, Measure, bool]] = [
+    ("replicate_ext sync", _ours_sync, True),
+    ("replicate_ext async", _ours_async, True),
+    ("official replicate 1.0.7 sync", _official_sync, False),
+    ("official replicate 1.0.7 async", _official_async, False),
+]
+
+
+def _row(label: str, outcome: Outcome, gated: bool) -> Row:
+    worst = max(outcome.added)
+    value = f"{ms(median(outcome.added))} / {ms(worst)}"
+    if outcome.wrong:
+        value += f" ({outcome.wrong}/{len(outcome.added)} returned a wrong output)"
+    passed = (worst <= MAX_ADDED and not outcome.wrong) if gated else None
+    goal = f"max ≤ {MAX_ADDED * 1000:.0f} ms" if gated else ""
+    return Row(f"{label}: added latency (median / max)", value, goal, passed)
+
+
+def run_latency(*, quick: bool) -> list[Row]:
+    iterations = 2 if quick else 5
+    rows: list[Row] = []
+    for mode, options in (("wait honoured", {}), ("wait ignored", {"wait_cap": 0})):
+        with ServerProcess(**options) as server:
+            if not rows:
+                rows.append(Row("local server GET round trip (median)", ms(round_trip(server))))
+            for name, measure, gated in CLIENTS:
+                log(f"  run() {SECONDS:g} s model, Prefer: {mode}, {name}: {iterations} runs")
+                outcome = measure(server, [SECONDS] * iterations)
+                label = f"run {SECONDS:g}s model, {mode}, {name}"
+                rows.append(_row(label, outcome, gated))
+                rows.append(Row(f"{label}: run() total (median)", ms(median(outcome.total))))
+            if mode == "wait ignored" and not quick:
+                for name, measure, _ in CLIENTS[::2]:  # the sync clients
+                    log(f"  run() {SWEEP[0]:g}-{SWEEP[-1]:g} s models, Prefer: {mode}, {name}")
+                    outcome = measure(server, SWEEP)
+                    label = f"run {SWEEP[0]:g}-{SWEEP[-1]:g}s models, {mode}, {name}"
+                    rows.append(_row(label, outcome, gated=False))
+    return rows
+
+
+def round_trip(server: ServerProcess, calls: int = 30) -> float:
+    """Median wall time of one GET on a kept-alive connection."""
+    headers = {"Authorization": f"Bearer {server.token}"}
+    timings: list[float] = []
+    with httpx.Client(headers=headers, timeout=10) as http:
+        http.get(f"{server.base_url}/account")
+        for _ in range(calls):
+            started = time.perf_counter()
+            http.get(f"{server.base_url}/account").raise_for_status()
+            timings.append(time.perf_counter() - started)
+    return median(timings)
