@@ -87,3 +87,14 @@ def test_run_falls_back_to_polling_when_prefer_wait_is_capped(
     assert client.run("demo/sleep", input={"seconds": 0.5}) == "slept 0.5s"
     server.set_wait_cap(0)
     assert client.run("demo/hello", input={"name": "poll"}) == "hello poll"
+
+
+def test_module_level_replicate_run(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPLICATE_BASE_URL", server.url)
+    monkeypatch.setenv("REPLICATE_API_TOKEN", server.token)
+    # the module's default client builds its HTTP client on first use: start from scratch
+    monkeypatch.setattr(replicate.default_client, "_Client__client", None)
+    assert replicate.run("demo/hello", input={"name": "module"}) == "hello module"
+    events = list(replicate.stream("demo/stream", input={"prompt": "x y"}))
+    words = [str(e) for e in events if e.event == ServerSentEvent.EventType.OUTPUT]
+    assert words == ["x ", "y"]
