@@ -79,7 +79,7 @@ def test_serve_prints_base_url_and_serves(tmp_path: Path) -> None:
         assert stop(process) == 0
 
 
-def test_serve_rejects_a_bad_model_spec(capsys: object) -> None:
+def test_serve_rejects_a_bad_model_spec() -> None:
     assert main(["serve", "--model", "nonsense"]) == 2
 
 
