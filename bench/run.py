@@ -1,8 +1,8 @@
 """Benchmarks behind ``make bench``: speed and memory goals of replicate_ext, measured on
 127.0.0.1 only against local servers in their own processes.
 
-    python bench/run.py            # everything (~2-3 minutes on 2 cores)
-    python bench/run.py --quick    # fewer iterations (~1 minute)
+    python bench/run.py            # everything (~1.5 minutes on 2 cores)
+    python bench/run.py --quick    # fewer iterations (~45 s)
     python bench/run.py --only hot_path,imports
     python bench/run.py --profile  # also print a cProfile of predictions.get
 
