@@ -27,28 +27,84 @@ def test_terminal_statuses_include_aborted() -> None:
     assert not is_terminal("some-new-status")
 
 
-def test_schedule_starts_fast_grows_and_is_capped() -> None:
+def _simulate_run(
+    finishes_at: float, *, round_trip: float, schedule: PollSchedule = DEFAULT_POLL_SCHEDULE
+) -> tuple[float, int]:
+    """Poll a prediction that finishes ``finishes_at`` s after the create, with a fake clock
+    and a server ``round_trip`` s away; returns (lag from finishing to seeing it, polls)."""
+    clock = FakeClock()
+    state = WaitState(_p("starting"), timeout=None, schedule=schedule, clock=clock)
+    polls = 0
+    while (delay := state.next_delay()) is not None:
+        clock.now += delay
+        handled_at = clock.now + round_trip / 2
+        clock.now += round_trip
+        state.update(_p("succeeded" if handled_at >= finishes_at else "processing"))
+        polls += 1
+        assert polls < 100_000
+    return clock.now - finishes_at, polls
+
+
+def test_a_one_second_model_is_seen_within_20_ms_even_at_the_worst_phase() -> None:
+    # Every phase of the schedule around 1 s (0.95-1.05 s models, 0.5 ms apart), with a 3 ms
+    # round trip — twice the local server's.
+    lags = [_simulate_run(0.95 + i * 0.0005, round_trip=0.003)[0] for i in range(201)]
+    assert max(lags) <= 0.020
+    assert min(lags) >= 0.0015  # sanity: seeing it costs at least half a round trip
+
+
+def test_slow_responses_eat_into_the_gap_instead_of_adding_to_it() -> None:
+    _, fast_polls = _simulate_run(1.0, round_trip=0.001)
+    slow_lag, slow_polls = _simulate_run(1.0, round_trip=0.010)
+    assert slow_polls <= fast_polls  # fewer requests fit, none are added
+    # The gap is measured start to start, so a 10 ms response does not stretch it to 22.5 ms.
+    assert slow_lag <= DEFAULT_POLL_SCHEDULE.delay(1.0) + 0.010 + 0.001
+    # A response slower than the gap means polling again right away, never a negative sleep.
+    clock = FakeClock()
+    state = WaitState(_p("processing"), timeout=None, clock=clock)
+    assert state.next_delay() == DEFAULT_POLL_SCHEDULE.delay(0.0)
+    clock.now += 1.0  # that poll took a second
+    assert state.next_delay() == 0.0
+
+
+def test_gaps_grow_with_the_time_waited_and_are_capped() -> None:
     schedule = DEFAULT_POLL_SCHEDULE
-    first = schedule.delay(0.0)
-    assert 0.01 <= first <= 0.1
-    delays = [schedule.delay(t) for t in (0.0, 0.5, 1.0, 5.0, 20.0, 100.0, 3600.0)]
-    assert delays == sorted(delays)
-    assert max(delays) == schedule.max_interval <= 2.0
-    # Around one second in, the next poll is at most ~50 ms away: a 1 s model is seen promptly.
-    assert schedule.delay(1.0) <= 0.05
+    times = [0.0, 0.5, 1.0, 2.0, 5.0, 20.0, 100.0, 300.0, 3600.0]
+    gaps = [schedule.delay(t) for t in times]
+    assert gaps == sorted(gaps)
+    assert gaps[0] > 0.0
+    assert schedule.delay(10.0) < 10.0 * 0.02  # proportional: ~1 % of the time waited
+    assert max(gaps) == schedule.max_interval <= 1.5
+    assert schedule.delay(300.0) == schedule.delay(3600.0) == schedule.max_interval
+
+
+def test_long_predictions_settle_at_one_poll_per_max_interval() -> None:
+    # A prediction that never finishes within ten minutes: between minutes 5 and 10 at most
+    # one poll per 1.5 s.
+    clock = FakeClock()
+    state = WaitState(_p("processing"), timeout=600.0, clock=clock)
+    starts: list[float] = []
+    while (delay := state.next_delay()) is not None:
+        clock.now += delay
+        starts.append(clock.now)
+        clock.now += 0.002
+        state.update(_p("processing"))
+        assert len(starts) < 10_000
+    late = [t for t in starts if 300.0 <= t < 600.0]
+    assert len(late) <= 300.0 / 1.5 + 1
+
+
+def test_request_count_over_five_minutes_is_no_worse_than_a_half_second_tick() -> None:
+    _, polls_in_five_minutes = _simulate_run(300.0, round_trip=0.002)
+    assert polls_in_five_minutes <= 300.0 / 0.5
+    # The fast start is what costs: far more than 2 polls in the first second, but bounded.
+    _, polls_in_one_second = _simulate_run(1.0, round_trip=0.002)
+    assert polls_in_one_second <= 1.0 / DEFAULT_POLL_SCHEDULE.min_interval + 1
 
 
 def test_schedule_never_sleeps_past_the_deadline() -> None:
     assert PollSchedule().delay(100.0, remaining=0.2) == 0.2
     assert PollSchedule().delay(100.0, remaining=-1.0) == 0.0
-
-
-def test_fewer_polls_than_a_fixed_half_second_tick_over_five_minutes() -> None:
-    elapsed, polls = 0.0, 0
-    while elapsed < 300.0:
-        elapsed += DEFAULT_POLL_SCHEDULE.delay(elapsed)
-        polls += 1
-    assert polls < 300.0 / 0.5
 
 
 def test_prefer_wait_seconds() -> None:
