@@ -564,7 +564,10 @@ class _RunCommand:
         return self.args.timeout is not None and time.monotonic() - started >= self.args.timeout
 
     def _poll(self, started: float) -> None:
-        from replicate_ext._wait import DEFAULT_POLL_SCHEDULE, is_terminal
+        from replicate_ext._wait import PollSchedule, is_terminal
+
+        # a person is watching: 50 ms is quick enough, and spares the API's rate limits
+        schedule = PollSchedule(min_interval=0.05, max_interval=1.5, growth=0.04)
 
         with StatusDisplay(sys.stderr) as display:
             next_poll = time.monotonic()
@@ -576,7 +579,7 @@ class _RunCommand:
                     raise _Timeout
                 if now >= next_poll:
                     self.prediction = self.client.predictions.get(self.prediction.id)
-                    next_poll = time.monotonic() + DEFAULT_POLL_SCHEDULE.delay(elapsed)
+                    next_poll = time.monotonic() + schedule.delay(elapsed)
                     continue
                 # wake up for the next poll, the deadline, or to tick the clock on screen
                 pause = next_poll - now
