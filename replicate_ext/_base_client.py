@@ -84,6 +84,11 @@ class _BaseAPIClient:
         self._retry_policy = RetryPolicy(max_retries=self.max_retries)
         self.user_agent = user_agent or _config.DEFAULT_USER_AGENT
         self._extra_headers = dict(headers) if headers else {}
+        # The httpx client's default headers merged with ours, built once per case (target on
+        # our API's origin or not) instead of on every request; the snapshot of the defaults
+        # it was built from notices later changes to them.
+        self._merged_headers: dict[bool, tuple[list[tuple[bytes, bytes]], httpx.Headers]] = {}
+        self._timeout_extension = self.timeout.as_dict()
 
     def __repr__(self) -> str:
         # Never the token.
@@ -103,7 +108,7 @@ class _BaseAPIClient:
             return url, _origin(httpx.URL(url)) == self._base_origin
         return f"{self._base_url_str}/{url}", True
 
-    def _headers(self, same_origin: bool, headers: Mapping[str, str] | None) -> dict[str, str]:
+    def _own_headers(self, same_origin: bool) -> dict[str, str]:
         result = {"User-Agent": self.user_agent}
         if same_origin:
             if self._api_token is None:
@@ -114,12 +119,63 @@ class _BaseAPIClient:
             result["Authorization"] = f"Bearer {self._api_token}"
         if self._extra_headers:
             result.update(self._extra_headers)
-        if headers:
-            result.update(headers)
         return result
 
-    def _timeout(self, timeout: _config.TimeoutTypes) -> httpx.Timeout:
-        return self.timeout if timeout is None else _config.resolve_timeout(timeout)
+    def _default_headers(self, defaults: httpx.Headers, same_origin: bool) -> httpx.Headers:
+        """The httpx client's ``defaults`` with ours on top (the token only for our origin).
+
+        Not to be modified: httpx.Request copies it.
+        """
+        snapshot = defaults.raw
+        cached = self._merged_headers.get(same_origin)
+        if cached is not None and cached[0] == snapshot:
+            return cached[1]
+        merged = httpx.Headers(defaults)
+        merged.update(self._own_headers(same_origin))
+        self._merged_headers[same_origin] = (snapshot, merged)
+        return merged
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        method: str,
+        url: str,
+        *,
+        params: Any,
+        json: Any,
+        content: Any,
+        files: Any,
+        data: Any,
+        headers: Mapping[str, str] | None,
+        timeout: _config.TimeoutTypes,
+    ) -> httpx.Request:
+        """What ``http.build_request`` would build from our headers, without re-merging the
+        client's default headers each time: the client's default params and cookies are
+        added when it has any; its auth, hooks, redirects and transport apply in ``send``."""
+        full_url, same_origin = self._resolve_url(url)
+        request_headers = self._default_headers(http.headers, same_origin)
+        if headers:
+            request_headers = request_headers.copy()
+            request_headers.update(headers)
+        if http.params:
+            params = http.params.merge(params)
+        cookies = http.cookies
+        return httpx.Request(
+            method,
+            full_url,
+            params=params,
+            headers=request_headers,
+            cookies=cookies if cookies else None,
+            json=json,
+            content=content,
+            files=files,
+            data=data,
+            extensions={
+                "timeout": self._timeout_extension
+                if timeout is None
+                else _config.resolve_timeout(timeout).as_dict()
+            },
+        )
 
     # -- outcome handling (shared by the sync and async loops) ---------------------------
 
@@ -312,24 +368,22 @@ class SyncAPIClient(_BaseAPIClient):
         closes the response.
         """
         method = method.upper()
-        full_url, same_origin = self._resolve_url(url)
-        request_headers = self._headers(same_origin, headers)
-        request_timeout = self._timeout(timeout)
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         http = self._http
         retry_index = 0
         while True:
-            request = http.build_request(
+            request = self._build_request(
+                http,
                 method,
-                full_url,
+                url,
                 params=params,
                 json=json,
                 content=content,
                 files=files,
                 data=data,
-                headers=request_headers,
-                timeout=request_timeout,
+                headers=headers,
+                timeout=timeout,
             )
             started = time.perf_counter()
             try:
@@ -427,24 +481,22 @@ class AsyncAPIClient(_BaseAPIClient):
     ) -> httpx.Response:
         """Async :meth:`SyncAPIClient.request`."""
         method = method.upper()
-        full_url, same_origin = self._resolve_url(url)
-        request_headers = self._headers(same_origin, headers)
-        request_timeout = self._timeout(timeout)
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         http = self._http
         retry_index = 0
         while True:
-            request = http.build_request(
+            request = self._build_request(
+                http,
                 method,
-                full_url,
+                url,
                 params=params,
                 json=json,
                 content=content,
                 files=files,
                 data=data,
-                headers=request_headers,
-                timeout=request_timeout,
+                headers=headers,
+                timeout=timeout,
             )
             started = time.perf_counter()
             try:

@@ -233,6 +233,42 @@ def test_injected_http_client_keeps_our_auth_timeouts_and_retries(sleeps: list[f
         replicate_ext.Client(http_client=http, transport=httpx.MockTransport(handler))
 
 
+def test_injected_http_client_keeps_its_own_headers_params_cookies_auth_and_hooks() -> None:
+    seen: list[httpx.Request] = []
+    hooked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(request)
+
+    def proxy_auth(request: httpx.Request) -> httpx.Request:
+        request.headers["x-proxy-auth"] = "signed"
+        return request
+
+    http = httpx.Client(
+        transport=httpx.MockTransport(handler),
+        headers={"x-tenant": "blue", "user-agent": "theirs/1.0"},
+        params={"trace": "1"},
+        cookies={"session": "s1"},
+        auth=proxy_auth,
+        event_hooks={"request": [lambda request: hooked.append(request.url.path)]},
+    )
+    with http, replicate_ext.Client(api_token=TOKEN, base_url=BASE_URL, http_client=http) as client:
+        client.predictions.get("p1")
+        http.headers["x-tenant"] = "green"  # changed after our client was built
+        client._client.request("GET", "/predictions/p2", headers={"x-call": "yes"})
+        client._client.request("GET", "https://files.example.com/out.png")
+    first, second, foreign = seen
+    assert first.headers["x-tenant"] == "blue" and second.headers["x-tenant"] == "green"
+    assert first.headers["user-agent"].startswith("replicate-ext/")  # ours wins
+    assert first.headers["authorization"] == f"Bearer {TOKEN}"
+    assert first.headers["cookie"] == "session=s1" and first.headers["x-proxy-auth"] == "signed"
+    assert first.url.params["trace"] == "1"
+    assert second.headers["x-call"] == "yes" and "x-call" not in first.headers
+    assert "authorization" not in foreign.headers and foreign.headers["x-tenant"] == "green"
+    assert hooked == ["/v1/predictions/p1", "/v1/predictions/p2", "/out.png"]
+
+
 def test_client_is_usable_from_many_threads() -> None:
     count = 0
     lock = threading.Lock()
