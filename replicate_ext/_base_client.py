@@ -42,6 +42,8 @@ P = ParamSpec("P")
 _sleep = time.sleep
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+# How many parsed request URLs a client keeps (httpx.URL objects are immutable).
+_RESOLVED_URLS_KEPT = 256
 
 # Set while a `with_raw_response` call runs: every final response is appended to the list.
 # A ContextVar keeps concurrent calls (threads, asyncio tasks) apart.
@@ -89,6 +91,9 @@ class _BaseAPIClient:
         # it was built from notices later changes to them.
         self._merged_headers: dict[bool, tuple[list[tuple[bytes, bytes]], httpx.Headers]] = {}
         self._timeout_extension = self.timeout.as_dict()
+        # Parsed URLs by the string a caller passed: parsing costs more than the rest of a
+        # request's preparation, and polling asks for the same URL again and again.
+        self._resolved_urls: dict[str, tuple[httpx.URL, bool]] = {}
 
     def __repr__(self) -> str:
         # Never the token.
@@ -100,13 +105,22 @@ class _BaseAPIClient:
 
     # -- request preparation -------------------------------------------------------------
 
-    def _resolve_url(self, url: str) -> tuple[str, bool]:
+    def _resolve_url(self, url: str) -> tuple[httpx.URL, bool]:
         """(absolute URL, whether it is on our API's origin)."""
+        resolved = self._resolved_urls.get(url)
+        if resolved is not None:
+            return resolved
         if url.startswith("/"):
-            return self._base_url_str + url, True
-        if url.startswith(("http://", "https://")):
-            return url, _origin(httpx.URL(url)) == self._base_origin
-        return f"{self._base_url_str}/{url}", True
+            resolved = httpx.URL(self._base_url_str + url), True
+        elif url.startswith(("http://", "https://")):
+            absolute = httpx.URL(url)
+            resolved = absolute, _origin(absolute) == self._base_origin
+        else:
+            resolved = httpx.URL(f"{self._base_url_str}/{url}"), True
+        if len(self._resolved_urls) >= _RESOLVED_URLS_KEPT:
+            self._resolved_urls.clear()
+        self._resolved_urls[url] = resolved
+        return resolved
 
     def _own_headers(self, same_origin: bool) -> dict[str, str]:
         result = {"User-Agent": self.user_agent}

@@ -193,6 +193,28 @@ def test_with_options_shares_the_connection_pool() -> None:
     assert seen[0].extensions["timeout"]["read"] == 3.0
 
 
+def test_with_options_on_another_base_url_never_reuses_the_parents_urls() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(request)
+
+    with mock_client(handler) as client:
+        client.predictions.get("p1")
+        proxy = client.with_options(base_url="http://proxy.test/replicate/v1", api_token="t2")
+        proxy.predictions.get("p1")
+        client._client.request("GET", "http://proxy.test/replicate/v1/predictions/p1")
+        # Polling one prediction many times, then many others: memory stays bounded.
+        for index in range(600):
+            client.predictions.get(f"p{index % 300}")
+        assert len(client._client._resolved_urls) <= 256
+    assert str(seen[1].url) == "http://proxy.test/replicate/v1/predictions/p1"
+    assert seen[1].headers["authorization"] == "Bearer t2"
+    assert "authorization" not in seen[2].headers  # the proxy is not the parent's origin
+    assert [r.url.path for r in seen[-3:]] == [f"/v1/predictions/p{i}" for i in (297, 298, 299)]
+
+
 def test_raw_response_gives_headers_and_the_parsed_value() -> None:
     with mock_client(ok) as client:
         raw = client.with_raw_response.predictions.get("p1")
