@@ -11,6 +11,7 @@ from ._client import AsyncClient, Client, default_client, paginate, run, stream
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseDecodeError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -70,6 +71,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseDecodeError",
     "APITimeoutError",
     "Account",
     "AsyncClient",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseDecodeError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
@@ -29,6 +30,7 @@ __all__ = [
     "ReplicateError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
+    "decode_json",
     "error_from_response",
 ]
 
@@ -137,6 +139,15 @@ class RateLimitError(APIError):
 
 class InternalServerError(APIError):
     """5xx: the server failed."""
+
+
+class APIResponseDecodeError(APIError):
+    """A success status whose body is not the JSON the API sends (e.g. an HTML page from a
+    proxy). ``body`` is a short snippet of the text and ``response`` the httpx response.
+
+    The request did reach something that answered: after a create, the prediction (or file,
+    training, ...) may exist — look it up before sending the create again.
+    """
 
 
 class APIConnectionError(ReplicateError):
@@ -298,3 +309,50 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
     if cls is None:
         cls = InternalServerError if status >= 500 else APIError
     return cls(message, status=status, title=title, detail=detail, body=body, response=response)
+
+
+def _sent_token(request: httpx.Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """The JSON body of a successful response, or :class:`APIResponseDecodeError` when the
+    body is not JSON. Every call site that reads a response body as JSON goes through here."""
+    try:
+        return json.loads(response.content)
+    except ValueError:  # JSONDecodeError, and UnicodeDecodeError for undecodable bytes
+        raise _decode_error(response) from None
+
+
+def _decode_error(response: httpx.Response) -> APIResponseDecodeError:
+    request = response.request
+    content_type = response.headers.get("content-type", "").split(";")[0].strip()
+    # Only the start of the body is decoded: a proxy page can be large.
+    limit = _SNIPPET_CHARS * 4
+    content = response.content
+    head = content[:limit].decode("utf-8", errors="replace")
+    token = _sent_token(request)
+    if token:  # a page may echo the request's headers back
+        head = head.replace(token, "***")
+        if len(content) > limit:
+            head = head[: -len(token)]  # nor half a token cut off at the end
+    text = " ".join(head.split())
+    snippet = text if len(text) <= _SNIPPET_CHARS else text[:_SNIPPET_CHARS] + "…"
+    what = f"{request.method} {request.url.path}"
+    message = (
+        f"{response.status_code} response to {what} is not JSON "
+        f"({content_type or 'no content type'}): {snippet or '(empty body)'}"
+    )
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        message += (
+            " — the request reached the server and may have taken effect (a create may have "
+            "created its prediction, file or training): check before sending it again"
+        )
+    return APIResponseDecodeError(
+        message,
+        status=response.status_code,
+        detail=snippet or None,
+        body=snippet,
+        response=response,
+    )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, ModelError, ReplicateError
+from ._errors import APIConnectionError, ModelError, ReplicateError, decode_json
 from .types import Prediction
 
 if TYPE_CHECKING:
@@ -383,7 +383,7 @@ async def _get_prediction_async(client: _AsyncRequester, prediction_id: str) -> 
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:
-    data = response.json()
+    data = decode_json(response)
     if not isinstance(data, dict):
         raise ReplicateError(f"expected a JSON object from {response.url}, got {type(data)}")
     return data

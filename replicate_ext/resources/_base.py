@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
-from .._errors import WaitTimeoutError
+from .._errors import WaitTimeoutError, decode_json
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from .._wait import WaitState
 
@@ -44,10 +44,10 @@ class SyncResource:
         return self._client.request(**request)
 
     def _json(self, request: dict[str, Any]) -> Any:
-        return self._client.request(**request).json()
+        return decode_json(self._client.request(**request))
 
     def _page(self, request: dict[str, Any], parse: Parser[T]) -> Page[T]:
-        data = self._client.request(**request).json()
+        data = decode_json(self._client.request(**request))
         items, nxt, prev = _page_items(data, parse)
 
         def fetch(next_url: str) -> Page[T]:
@@ -66,10 +66,10 @@ class AsyncResource:
         return await self._client.request(**request)
 
     async def _json(self, request: dict[str, Any]) -> Any:
-        return (await self._client.request(**request)).json()
+        return decode_json(await self._client.request(**request))
 
     async def _page(self, request: dict[str, Any], parse: Parser[T]) -> AsyncPage[T]:
-        data = (await self._client.request(**request)).json()
+        data = decode_json(await self._client.request(**request))
         items, nxt, prev = _page_items(data, parse)
 
         def fetch(next_url: str) -> Awaitable[AsyncPage[T]]:

@@ -18,6 +18,7 @@ import anyio.to_thread
 import attrs
 import httpx
 
+from .._errors import decode_json
 from .._files import FileSource, guess_content_type
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from ..types import File
@@ -208,11 +209,11 @@ def plan_upload(
 
 
 def _file(response: httpx.Response) -> File:
-    return File.from_dict(response.json())
+    return File.from_dict(decode_json(response))
 
 
 def _page_of_files(response: httpx.Response) -> tuple[list[File], str | None, str | None]:
-    results, next_url, previous = parse_page_fields(response.json())
+    results, next_url, previous = parse_page_fields(decode_json(response))
     return [File.from_dict(item) for item in results if isinstance(item, dict)], next_url, previous
 
 

@@ -18,6 +18,7 @@ from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
 from .._config import timeout_for_prefer_wait
+from .._errors import decode_json
 from .._pagination import AsyncPage, Page
 from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
 from .._wait import prefer_header, prefer_wait_seconds
@@ -167,11 +168,10 @@ class Predictions(SyncResource):
 
     def get(self, prediction_id: str) -> Prediction:
         """The current state of a prediction."""
-        return Prediction.from_dict(
-            self._client.request(
-                **_get.build_request(validate_id(prediction_id, "prediction id"))
-            ).json()
+        response = self._client.request(
+            **_get.build_request(validate_id(prediction_id, "prediction id"))
         )
+        return Prediction.from_dict(as_dict(decode_json(response)))
 
     def list(
         self,
@@ -248,7 +248,7 @@ class AsyncPredictions(AsyncResource):
         response = await self._client.request(
             **_get.build_request(validate_id(prediction_id, "prediction id"))
         )
-        return Prediction.from_dict(response.json())
+        return Prediction.from_dict(as_dict(decode_json(response)))
 
     async def list(
         self,

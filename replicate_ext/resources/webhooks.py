@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._errors import ReplicateError
+from .._errors import ReplicateError, decode_json
 
 if TYPE_CHECKING:
     from .._base_client import AsyncAPIClient, SyncAPIClient
@@ -19,7 +19,7 @@ __all__ = ["AsyncWebhooks", "Webhooks"]
 
 
 def _secret_key(response: httpx.Response) -> str:
-    data = response.json()
+    data = decode_json(response)
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str) or not key:
         raise ReplicateError("the webhook secret response has no 'key'")

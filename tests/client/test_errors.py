@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
 
 import replicate_ext
 from replicate_ext._errors import error_from_response, parse_retry_after
 
-from .conftest import TOKEN, mock_client
+from .conftest import TOKEN, mock_async_client, mock_client
 
 
 @pytest.mark.parametrize(
@@ -127,3 +129,114 @@ def test_connection_errors_are_typed(sleeps: list[float]) -> None:
 
     with mock_client(slow, max_retries=0) as client, pytest.raises(replicate_ext.APITimeoutError):
         client.predictions.get("p1")
+
+
+# -- success statuses with a body that is not JSON ---------------------------------------------
+
+PROXY_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>Sign in to the corporate proxy</title></head>\n"
+    "<body><p>Your session expired.</p></body></html>"
+)
+
+
+def proxy_page(request: httpx.Request) -> httpx.Response:
+    status = 201 if request.method == "POST" else 200
+    return httpx.Response(status, text=PROXY_PAGE, headers={"content-type": "text/html"})
+
+
+SYNC_READS: list[tuple[str, Callable[[replicate_ext.Client], object]]] = [
+    ("predictions.get", lambda client: client.predictions.get("p1")),
+    ("predictions.list", lambda client: client.predictions.list()),
+    ("models.get", lambda client: client.models.get("demo/hello")),
+    ("account.get", lambda client: client.account.get()),
+    ("files.get", lambda client: client.files.get("f1")),
+    ("webhooks.default_secret", lambda client: client.webhooks.default_secret()),
+    ("stream(prediction=...)", lambda client: next(iter(client.stream(prediction="p1")))),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SYNC_READS, ids=[name for name, _ in SYNC_READS])
+def test_a_non_json_success_body_is_a_typed_error(
+    name: str, call: Callable[[replicate_ext.Client], object]
+) -> None:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return proxy_page(request)
+
+    with mock_client(handler) as client, pytest.raises(replicate_ext.APIResponseDecodeError) as e:
+        call(client)
+    error = e.value
+    assert isinstance(error, replicate_ext.APIError)
+    assert error.status == 200 and error.response is not None
+    assert error.response.status_code == 200
+    assert isinstance(error.body, str) and error.body.startswith("<!DOCTYPE html> <html>")
+    assert "Sign in to the corporate proxy" in str(error) and "text/html" in str(error)
+    assert f"GET {requests[0].url.path}" in str(error)
+    assert "may have taken effect" not in str(error)  # a read changes nothing
+    assert len(requests) == 1  # the server answered: not retried
+
+
+def test_a_create_answered_with_a_non_json_body_says_it_may_have_created_something() -> None:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return proxy_page(request)
+
+    with mock_client(handler) as client:
+        with pytest.raises(replicate_ext.APIResponseDecodeError) as caught:
+            client.predictions.create(model="demo/hello", input={"name": "Ada"})
+        with pytest.raises(replicate_ext.APIResponseDecodeError) as from_run:
+            client.run("demo/hello", input={"name": "Ada"})
+    for error in (caught.value, from_run.value):
+        message = str(error)
+        assert error.status == 201
+        assert message.startswith("201 response to POST /v1/models/demo/hello/predictions")
+        assert "may have taken effect" in message and "prediction" in message
+        assert "check before sending it again" in message
+    assert [r.method for r in requests] == ["POST", "POST"]  # never re-sent on our own
+
+
+async def test_async_non_json_success_bodies_are_typed_errors() -> None:
+    async with mock_async_client(proxy_page) as client:
+        with pytest.raises(replicate_ext.APIResponseDecodeError) as read:
+            await client.predictions.get("p1")
+        with pytest.raises(replicate_ext.APIResponseDecodeError) as create:
+            await client.predictions.create(model="demo/hello", input={})
+    assert read.value.status == 200 and "may have taken effect" not in str(read.value)
+    assert create.value.status == 201 and "may have taken effect" in str(create.value)
+
+
+def test_a_non_json_body_never_shows_the_token() -> None:
+    echo = f"<html><pre>Authorization: Bearer {TOKEN}</pre></html>"
+    # Only the first 800 characters are decoded; the token straddles that cut, and the
+    # whitespace before it collapses, so half a token would fit in the snippet.
+    straddling = "<html>" + " " * 784 + TOKEN + "</html>"
+
+    for page in (echo, straddling):
+
+        def handler(request: httpx.Request, page: str = page) -> httpx.Response:
+            return httpx.Response(200, text=page, headers={"content-type": "text/html"})
+
+        with (
+            mock_client(handler) as client,
+            pytest.raises(replicate_ext.APIResponseDecodeError) as e,
+        ):
+            client.predictions.get("p1")
+        error = e.value
+        for text in (str(error), error.detail or "", str(error.body)):
+            assert TOKEN not in text and TOKEN[:6] not in text
+        assert str(error.body).startswith("<html>")
+        if page is echo:
+            assert "Bearer ***" in str(error)
+
+
+def test_an_empty_success_body_is_a_typed_error_too() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200)
+
+    with mock_client(handler) as client, pytest.raises(replicate_ext.APIResponseDecodeError) as e:
+        client.predictions.get("p1")
+    assert "(empty body)" in str(e.value) and e.value.detail is None
