@@ -115,6 +115,8 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, rx.WaitTimeoutError):
         prediction = exc.prediction
         return f"timed out waiting for prediction {prediction.id} (status {prediction.status})"
+    if isinstance(exc, rx.APIResponseDecodeError):  # its message already says it all
+        return _one_line(str(exc))
     if isinstance(exc, rx.APIError):
         what = exc.detail or exc.title or str(exc)
         return f"API error {exc.status}: {_one_line(str(what))}"

@@ -12,6 +12,7 @@ import pytest
 
 from replicate_ext import (
     APIConnectionError,
+    APIResponseDecodeError,
     ModelError,
     NotFoundError,
     Prediction,
@@ -181,6 +182,11 @@ def test_errors_describe_themselves_in_one_line() -> None:
     waited = WaitTimeoutError(_prediction("processing"), 5)
     assert cli.describe_error(waited) == "timed out waiting for prediction p123 (status processing)"
     assert cli.describe_error(RuntimeError("x" * 1000)).endswith("…")
+    not_json = APIResponseDecodeError(
+        "200 response to GET /v1/x is not JSON (text/html): <html>", status=200
+    )
+    assert cli.describe_error(not_json) == str(not_json)
+    assert cli.exit_code_for(not_json) == cli.EXIT_API_ERROR
 
 
 def test_output_filenames() -> None:
