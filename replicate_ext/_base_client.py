@@ -3,6 +3,9 @@
 :class:`SyncAPIClient` and :class:`AsyncAPIClient` share every decision (URL and header
 building, retry rules, error mapping, logging) through :class:`_BaseAPIClient`; their
 ``request`` loops differ only in how they send, read and sleep.
+
+The per-request work is kept small because ``predictions.get`` and polling sit on it: the
+merged default headers and parsed URLs are reused, not rebuilt for every request.
 """
 
 from __future__ import annotations
@@ -185,7 +188,7 @@ class _BaseAPIClient:
             files=files,
             data=data,
             extensions={
-                "timeout": self._timeout_extension
+                "timeout": dict(self._timeout_extension)
                 if timeout is None
                 else _config.resolve_timeout(timeout).as_dict()
             },
