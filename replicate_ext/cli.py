@@ -553,7 +553,25 @@ class _RunCommand:
             return self._cancel("interrupted", EXIT_INTERRUPTED)
         except _Timeout:
             return self._cancel(f"timed out after {self.args.timeout:g}s", EXIT_API_ERROR)
+        except Exception as exc:
+            from ._errors import ModelError
+
+            if self._prediction is None or isinstance(exc, ModelError):
+                raise
+            return self._lost_track(exc)
         return self._finish()
+
+    def _lost_track(self, exc: Exception) -> int:
+        """An error after the prediction was created: say which one, it may still be running."""
+        if self.args.debug:
+            traceback.print_exc()
+        prediction_id = self.prediction.id
+        print(
+            f"error: {describe_error(exc)}; prediction {prediction_id} was created and may "
+            f"still be running (see: replicate-ext predictions get {prediction_id})",
+            file=sys.stderr,
+        )
+        return exit_code_for(exc)
 
     def _report_created(self) -> int:
         if self.args.json:

@@ -204,3 +204,16 @@ def test_ctrl_c_during_create_still_cancels_the_new_prediction(tmp_path: Path) -
         prediction_id = stderr.strip().rsplit(" ", 1)[-1]
         with cli.client() as client:
             assert client.predictions.get(prediction_id).status == "canceled"
+
+
+def test_losing_the_connection_after_create_still_names_the_prediction(tmp_path: Path) -> None:
+    broken_polls = Fault.reset(method="GET", path="/v1/predictions/*", times=50)
+    with LocalServer(faults=[broken_polls]) as server:
+        cli = CLI(server, tmp_path)
+        result = cli("run", "demo/sleep", "-i", "seconds=5")
+        server.clear_faults()
+        assert result.returncode == 3
+        assert_one_line_error(result.stderr, "cannot reach the API", "may still be running")
+        prediction_id = result.stderr.split("replicate-ext predictions get ")[1].strip(" )\n")
+        with cli.client() as client:
+            assert client.predictions.get(prediction_id).model == "demo/sleep"
