@@ -17,7 +17,7 @@ import httpx
 
 from . import _config
 from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
-from ._errors import ReplicateError
+from ._errors import ReplicateError, keep_prediction_id
 from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
 from ._run import output_of, plan_run
@@ -302,12 +302,16 @@ class Client:
             wait=plan.prefer_wait,
         )
         if not is_terminal(prediction.status):
-            prediction = self.predictions.wait(
-                prediction,
-                timeout=plan.remaining(),
-                cancel_on_timeout=cancel_on_timeout,
-                already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
-            )
+            try:
+                prediction = self.predictions.wait(
+                    prediction,
+                    timeout=plan.remaining(),
+                    cancel_on_timeout=cancel_on_timeout,
+                    already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                )
+            except (Exception, KeyboardInterrupt) as error:
+                keep_prediction_id(error, prediction.id)
+                raise
         output = output_of(prediction)
         return wrap_outputs(output, self._client) if use_file_output else output
 
@@ -556,12 +560,16 @@ class AsyncClient:
             wait=plan.prefer_wait,
         )
         if not is_terminal(prediction.status):
-            prediction = await self.predictions.wait(
-                prediction,
-                timeout=plan.remaining(),
-                cancel_on_timeout=cancel_on_timeout,
-                already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
-            )
+            try:
+                prediction = await self.predictions.wait(
+                    prediction,
+                    timeout=plan.remaining(),
+                    cancel_on_timeout=cancel_on_timeout,
+                    already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                )
+            except (Exception, KeyboardInterrupt) as error:
+                keep_prediction_id(error, prediction.id)
+                raise
         output = output_of(prediction)
         return wrap_outputs_async(output, self._client) if use_file_output else output
 

@@ -40,7 +40,14 @@ _SNIPPET_CHARS = 200
 
 
 class ReplicateError(Exception):
-    """Base class of every error raised by replicate_ext."""
+    """Base class of every error raised by replicate_ext.
+
+    ``prediction_id`` is set when the failing call had already created a prediction (e.g.
+    ``run()`` or ``stream()`` losing the connection while following it): the prediction may
+    still be running, and this id is the way to wait on, fetch or cancel it.
+    """
+
+    prediction_id: str | None = None
 
 
 class MissingAPITokenError(ReplicateError):
@@ -185,6 +192,7 @@ class ModelError(ReplicateError):
             message = f"Prediction {prediction.id} ended {prediction.status}"
         super().__init__(message)
         self.prediction = prediction
+        self.prediction_id = prediction.id
 
 
 class WaitTimeoutError(ReplicateError):
@@ -198,6 +206,17 @@ class WaitTimeoutError(ReplicateError):
             f"Prediction {prediction.id} still {prediction.status!r} after waiting {waited:.1f}s"
         )
         self.prediction = prediction
+        self.prediction_id = prediction.id
+
+
+def keep_prediction_id(error: BaseException, prediction_id: str) -> None:
+    """Attach the id of a prediction created before ``error`` was raised, unless the error
+    already carries one, so a failure while following the prediction never loses it."""
+    if isinstance(error, ReplicateError):
+        if error.prediction_id is not None:
+            return
+        error.prediction_id = prediction_id
+    error.add_note(f"prediction {prediction_id} was created and may still be running")
 
 
 _ERROR_BY_STATUS: dict[int, type[APIError]] = {
@@ -215,6 +234,16 @@ def _scrub(text: str, secret: str | None) -> str:
     if secret:
         return text.replace(secret, "***")
     return text
+
+
+def _scrub_json(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, list):
+        return [_scrub_json(item, secret) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_json(item, secret) for key, item in value.items()}
+    return value
 
 
 def _as_text(value: Any) -> str | None:
@@ -282,6 +311,7 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
         if detail is None and title is None:
             detail = _as_text(body.get("error") or body.get("message"))
     elif content:
+        # Scrubbed before it is cut short, so a token straddling the cut leaves no prefix.
         text = response.text.strip()
         body = text
         detail = text if len(text) <= _SNIPPET_CHARS else text[:_SNIPPET_CHARS] + "…"

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, ModelError, ReplicateError, decode_json
+from ._errors import (
+    APIConnectionError,
+    ModelError,
+    ReplicateError,
+    decode_json,
+    keep_prediction_id,
+)
 from .types import Prediction
 
 if TYPE_CHECKING:
@@ -468,6 +474,7 @@ def _stream_run(
     max_reconnects: int,
 ) -> Iterator[ServerSentEvent]:
     target = plan.existing
+    created: str | None = None  # the id of a prediction this call creates
     if target is None:
         from ._files import encode_inputs
 
@@ -481,7 +488,13 @@ def _stream_run(
             webhook_events_filter=webhook_events_filter,
             stream=True,
         )
-    yield from stream_prediction_events(client._client, target, max_reconnects=max_reconnects)
+        created = target.id
+    try:
+        yield from stream_prediction_events(client._client, target, max_reconnects=max_reconnects)
+    except (Exception, KeyboardInterrupt) as error:
+        if created is not None:
+            keep_prediction_id(error, created)
+        raise
 
 
 def stream_run_async(
@@ -515,6 +528,7 @@ async def _stream_run_async(
     max_reconnects: int,
 ) -> AsyncIterator[ServerSentEvent]:
     target = plan.existing
+    created: str | None = None  # the id of a prediction this call creates
     if target is None:
         from ._files import encode_inputs_async
 
@@ -530,6 +544,12 @@ async def _stream_run_async(
             webhook_events_filter=webhook_events_filter,
             stream=True,
         )
+        created = target.id
     events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
-    async for event in events:
-        yield event
+    try:
+        async for event in events:
+            yield event
+    except (Exception, KeyboardInterrupt) as error:
+        if created is not None:
+            keep_prediction_id(error, created)
+        raise
