@@ -294,7 +294,7 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
 
     Understands problem+json (``title``/``detail``/``status``) and plain ``{"detail": ...}``
     bodies; any other body is kept as a short text snippet. ``api_token`` is scrubbed from the
-    message in case a server or proxy echoes it back.
+    message, title, detail and body in case a server or proxy echoes it back.
     """
     status = response.status_code
     content = response.content
@@ -305,6 +305,8 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
         body = json.loads(content) if content else None
     except ValueError:
         body = None
+    if api_token and body is not None:
+        body = _scrub_json(body, api_token)
     if isinstance(body, dict):
         title = _as_text(body.get("title"))
         detail = _as_text(body.get("detail"))
@@ -312,7 +314,7 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
             detail = _as_text(body.get("error") or body.get("message"))
     elif content:
         # Scrubbed before it is cut short, so a token straddling the cut leaves no prefix.
-        text = response.text.strip()
+        text = _scrub(response.text.strip(), api_token)
         body = text
         detail = text if len(text) <= _SNIPPET_CHARS else text[:_SNIPPET_CHARS] + "…"
     reason = title or response.reason_phrase or "HTTP error"
@@ -320,10 +322,6 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
     if detail and detail != title:
         message = f"{message}: {detail}"
     message = _scrub(message, api_token)
-    if title is not None:
-        title = _scrub(title, api_token)
-    if detail is not None:
-        detail = _scrub(detail, api_token)
 
     if status == 429:
         return RateLimitError(

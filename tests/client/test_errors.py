@@ -92,6 +92,20 @@ def test_token_echoed_by_a_server_is_scrubbed() -> None:
     assert "***" in str(error)
 
 
+def test_an_echoed_token_is_scrubbed_from_the_body_and_where_the_snippet_is_cut() -> None:
+    # The token straddles the snippet's cut: no prefix of it may survive the truncation.
+    page = "x" * 190 + f" {TOKEN} " + "y" * 300
+    error = error_from_response(httpx.Response(502, text=page), api_token=TOKEN)
+    for text in (str(error), error.detail or "", str(error.body)):
+        assert TOKEN[:8] not in text
+    assert str(error).startswith("502 Bad Gateway: xxx")
+
+    body = {"detail": {"errors": [f"bad token {TOKEN}"]}, "echo": TOKEN}
+    error = error_from_response(httpx.Response(401, json=body), api_token=TOKEN)
+    assert TOKEN not in repr(error.body) and TOKEN not in str(error)
+    assert error.body == {"detail": {"errors": ["bad token ***"]}, "echo": "***"}
+
+
 def test_retry_after_parsing() -> None:
     assert parse_retry_after("5") == 5.0
     assert parse_retry_after("0.5") == 0.5
