@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -346,7 +347,7 @@ async def stream_prediction_events_async(
     prediction: Prediction | str,
     *,
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncGenerator[ServerSentEvent, None]:
     """Async twin of `stream_prediction_events`."""
     if isinstance(prediction, str):
         prediction = await _get_prediction_async(client, prediction)
@@ -546,10 +547,13 @@ async def _stream_run_async(
         )
         created = target.id
     events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
-    try:
-        async for event in events:
-            yield event
-    except (Exception, KeyboardInterrupt) as error:
-        if created is not None:
-            keep_prediction_id(error, created)
-        raise
+    # Closed explicitly: closing this generator early must close the stream's response now, as
+    # `yield from` does in the sync twin, not whenever the event loop finalizes `events`.
+    async with contextlib.aclosing(events):
+        try:
+            async for event in events:
+                yield event
+        except (Exception, KeyboardInterrupt) as error:
+            if created is not None:
+                keep_prediction_id(error, created)
+            raise
