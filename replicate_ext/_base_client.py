@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, Generic, NoReturn, ParamSpec, TypeVar
+from typing import Any, Generic, NoReturn, ParamSpec, Self, TypeVar
 
 import attrs
 import httpx
@@ -69,6 +69,7 @@ class _BaseAPIClient:
     timeout: httpx.Timeout
     max_retries: int
     user_agent: str
+    _owns_http: bool
 
     def __init__(
         self,
@@ -101,6 +102,22 @@ class _BaseAPIClient:
     def __repr__(self) -> str:
         # Never the token.
         return f"{type(self).__name__}(base_url={self._base_url_str!r})"
+
+    def copy(self, **overrides: Any) -> Self:
+        """A client with some settings changed that shares this one's connection pool."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        _BaseAPIClient.__init__(
+            clone,
+            api_token=overrides.get("api_token", self._api_token),
+            base_url=overrides.get("base_url", self._base_url_str),
+            timeout=overrides.get("timeout", self.timeout),
+            max_retries=overrides.get("max_retries", self.max_retries),
+            user_agent=overrides.get("user_agent", self.user_agent),
+            headers=overrides.get("headers", self._extra_headers),
+        )
+        clone._owns_http = False  # the pool stays the parent's to close
+        return clone
 
     @property
     def has_api_token(self) -> bool:
@@ -339,22 +356,6 @@ class SyncAPIClient(_BaseAPIClient):
             follow_redirects=True,
         )
 
-    def copy(self, **overrides: Any) -> SyncAPIClient:
-        """A client with some settings changed that shares this one's connection pool."""
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        _BaseAPIClient.__init__(
-            clone,
-            api_token=overrides.get("api_token", self._api_token),
-            base_url=overrides.get("base_url", self._base_url_str),
-            timeout=overrides.get("timeout", self.timeout),
-            max_retries=overrides.get("max_retries", self.max_retries),
-            user_agent=overrides.get("user_agent", self.user_agent),
-            headers=overrides.get("headers", self._extra_headers),
-        )
-        clone._owns_http = False
-        return clone
-
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
@@ -456,22 +457,6 @@ class AsyncAPIClient(_BaseAPIClient):
             limits=_DEFAULT_LIMITS,
             follow_redirects=True,
         )
-
-    def copy(self, **overrides: Any) -> AsyncAPIClient:
-        """A client with some settings changed that shares this one's connection pool."""
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        _BaseAPIClient.__init__(
-            clone,
-            api_token=overrides.get("api_token", self._api_token),
-            base_url=overrides.get("base_url", self._base_url_str),
-            timeout=overrides.get("timeout", self.timeout),
-            max_retries=overrides.get("max_retries", self.max_retries),
-            user_agent=overrides.get("user_agent", self.user_agent),
-            headers=overrides.get("headers", self._extra_headers),
-        )
-        clone._owns_http = False
-        return clone
 
     async def close(self) -> None:
         if self._owns_http:

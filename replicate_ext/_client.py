@@ -55,6 +55,11 @@ def _file_url(created: Any) -> str:
     return url
 
 
+def _given(**options: Any) -> dict[str, Any]:
+    """The options actually passed (None means "keep the current value")."""
+    return {key: value for key, value in options.items() if value is not None}
+
+
 class Client:
     """A synchronous Replicate client. Thread-safe; use one per application.
 
@@ -133,19 +138,16 @@ class Client:
 
         >>> tenant = client.with_options(api_token=tenant_token, timeout=5)  # doctest: +SKIP
         """
-        overrides = {
-            key: value
-            for key, value in (
-                ("api_token", api_token),
-                ("base_url", base_url),
-                ("timeout", timeout),
-                ("max_retries", max_retries),
-                ("user_agent", user_agent),
-            )
-            if value is not None
-        }
         clone = object.__new__(type(self))
-        clone._client = self._client.copy(**overrides)
+        clone._client = self._client.copy(
+            **_given(
+                api_token=api_token,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                user_agent=user_agent,
+            )
+        )
         return clone
 
     @property
@@ -414,19 +416,16 @@ class AsyncClient:
         user_agent: str | None = None,
     ) -> AsyncClient:
         """See :meth:`Client.with_options`."""
-        overrides = {
-            key: value
-            for key, value in (
-                ("api_token", api_token),
-                ("base_url", base_url),
-                ("timeout", timeout),
-                ("max_retries", max_retries),
-                ("user_agent", user_agent),
-            )
-            if value is not None
-        }
         clone = object.__new__(type(self))
-        clone._client = self._client.copy(**overrides)
+        clone._client = self._client.copy(
+            **_given(
+                api_token=api_token,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                user_agent=user_agent,
+            )
+        )
         return clone
 
     @property

@@ -48,10 +48,6 @@ class RetryPolicy:
     jitter: float = 0.25
 
 
-def is_idempotent(method: str) -> bool:
-    return method.upper() in IDEMPOTENT_METHODS
-
-
 def is_retryable_status(status: int, *, idempotent: bool) -> bool:
     if status == 429:
         return True

@@ -269,10 +269,6 @@ class _StreamFollower:
         return float(min(base * (2 ** (self.failures - 1)), _MAX_RECONNECT_DELAY))
 
 
-def _prediction_id(prediction: Prediction | str) -> str:
-    return prediction if isinstance(prediction, str) else prediction.id
-
-
 def _follower_for(prediction: Prediction, max_reconnects: int) -> _StreamFollower:
     url = prediction.urls.stream
     if not url:

@@ -19,8 +19,9 @@ import attrs
 import httpx
 
 from .._errors import decode_json
-from .._files import FileSource, guess_content_type
+from .._files import FileSource, _remaining_size, guess_content_type
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
+from .._refs import validate_id
 from ..types import File
 
 if TYPE_CHECKING:
@@ -122,18 +123,6 @@ def _part(boundary: str, name: str, value: bytes, content_type: str) -> bytes:
     )
 
 
-def _remaining_size(stream: IO[bytes]) -> int | None:
-    try:
-        if not stream.seekable():
-            return None
-        position = stream.tell()
-        end = stream.seek(0, os.SEEK_END)
-        stream.seek(position)
-        return end - position
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
 def plan_upload(
     file: PathOrFile,
     *,
@@ -222,9 +211,7 @@ def _download_path(file_id: str) -> str:
 
 
 def _check_id(file_id: str) -> str:
-    if not isinstance(file_id, str) or not file_id or "/" in file_id:
-        raise ValueError(f"invalid file id: {file_id!r}")
-    return file_id
+    return validate_id(file_id, "file id")
 
 
 class Files:
