@@ -228,13 +228,16 @@ class _BaseAPIClient:
 
     def _on_error(
         self,
-        error: httpx.TransportError,
+        error: httpx.RequestError,
         request: httpx.Request,
         retry_index: int,
         idempotent: bool,
         started: float,
     ) -> float:
-        """Seconds to wait before retrying after a transport error; raises when giving up."""
+        """Seconds to wait before retrying after a transport error; raises when giving up.
+
+        Redirect loops and undecodable bodies (not transport errors, never retried) end here
+        too, so no httpx exception escapes untyped."""
         elapsed_ms = (time.perf_counter() - started) * 1000.0
         delay = retry_delay_for_error(
             error, retry_index=retry_index, idempotent=idempotent, policy=self._retry_policy
@@ -260,9 +263,7 @@ class _BaseAPIClient:
         )
         self._raise_transport_error(error, request)
 
-    def _raise_transport_error(
-        self, error: httpx.TransportError, request: httpx.Request
-    ) -> NoReturn:
+    def _raise_transport_error(self, error: httpx.RequestError, request: httpx.Request) -> NoReturn:
         what = f"{request.method} {request.url.copy_with(query=None)}"
         detail = str(error)
         if self._api_token:
@@ -411,7 +412,7 @@ class SyncAPIClient(_BaseAPIClient):
                         response.read()
                     finally:
                         response.close()
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:
                 _sleep(self._on_error(error, request, retry_index, idempotent, started))
                 retry_index += 1
                 continue
@@ -508,7 +509,7 @@ class AsyncAPIClient(_BaseAPIClient):
                         await response.aread()
                     finally:
                         await response.aclose()
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:
                 await _async_sleep(self._on_error(error, request, retry_index, idempotent, started))
                 retry_index += 1
                 continue

@@ -145,6 +145,33 @@ def test_connection_errors_are_typed(sleeps: list[float]) -> None:
         client.predictions.get("p1")
 
 
+def test_redirect_loops_and_undecodable_bodies_are_typed_too() -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": str(request.url)})
+
+    with mock_client(loop) as client, pytest.raises(replicate_ext.APIConnectionError) as caught:
+        client.predictions.get("p1")
+    assert isinstance(caught.value.__cause__, httpx.TooManyRedirects)
+    assert TOKEN not in str(caught.value)
+
+    def bad_gzip(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip", headers={"content-encoding": "gzip"})
+
+    with mock_client(bad_gzip) as client, pytest.raises(replicate_ext.APIConnectionError) as caught:
+        client.predictions.get("p1")
+    assert isinstance(caught.value.__cause__, httpx.DecodingError)
+
+
+async def test_async_redirect_loops_are_typed_too() -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": str(request.url)})
+
+    async with mock_async_client(loop) as client:
+        with pytest.raises(replicate_ext.APIConnectionError) as caught:
+            await client.predictions.get("p1")
+    assert isinstance(caught.value.__cause__, httpx.TooManyRedirects)
+
+
 # -- success statuses with a body that is not JSON ---------------------------------------------
 
 PROXY_PAGE = (
