@@ -8,11 +8,19 @@ between the two flavours.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import mimetypes
 import os
 import urllib.parse
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+)
 from pathlib import Path, PurePath
 from typing import IO, Any, Literal, Protocol
 
@@ -462,7 +470,7 @@ class AsyncFileOutput(_FileOutputBase):
         super().__init__(url)
         self._client = client
 
-    async def iter_bytes(self, chunk_size: int = _CHUNK_SIZE) -> AsyncIterator[bytes]:
+    async def iter_bytes(self, chunk_size: int = _CHUNK_SIZE) -> AsyncGenerator[bytes, None]:
         """Yield the file's content in chunks of at most `chunk_size` bytes."""
         if _is_data_url(self._url):
             for chunk in _chunks(_decode_data_url(self._url)[1], chunk_size):
@@ -481,14 +489,18 @@ class AsyncFileOutput(_FileOutputBase):
 
     async def read(self) -> bytes:
         """The whole file as bytes (fetched on each call)."""
-        return b"".join([chunk async for chunk in self.iter_bytes()])
+        async with contextlib.aclosing(self.iter_bytes()) as chunks:
+            return b"".join([chunk async for chunk in chunks])
 
     async def save(self, path: str | os.PathLike[str]) -> Path:
         """Stream the file to `path` and return it as a Path."""
         target = Path(path)
-        with target.open("wb") as handle:
-            async for chunk in self.iter_bytes():
-                handle.write(chunk)
+        # aclosing: a failed write (or a cancellation) closes the response at once, as leaving
+        # a sync generator does, instead of whenever the event loop finalizes the generator.
+        async with contextlib.aclosing(self.iter_bytes()) as chunks:
+            with target.open("wb") as handle:
+                async for chunk in chunks:
+                    handle.write(chunk)
         return target
 
 

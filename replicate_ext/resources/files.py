@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, overload
 
@@ -346,12 +347,14 @@ class AsyncFiles:
         if path is None:
             return self._iter_download(url)
         target = Path(path)
-        with target.open("wb") as handle:
-            async for chunk in self._iter_download(url):
-                handle.write(chunk)
+        # aclosing: a failed write closes the response at once (see AsyncFileOutput.save).
+        async with contextlib.aclosing(self._iter_download(url)) as chunks:
+            with target.open("wb") as handle:
+                async for chunk in chunks:
+                    handle.write(chunk)
         return target
 
-    async def _iter_download(self, url: str) -> AsyncIterator[bytes]:
+    async def _iter_download(self, url: str) -> AsyncGenerator[bytes, None]:
         response = await self._client.request("GET", url, stream=True)
         try:
             async for chunk in response.aiter_bytes(_CHUNK_SIZE):
