@@ -21,7 +21,7 @@ from ._errors import ReplicateError, keep_prediction_id
 from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
 from ._run import output_of, plan_run
-from ._wait import is_terminal
+from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ class Client:
         *,
         deployment: str | None = None,
         wait: bool | int = True,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         use_file_output: bool = True,
@@ -274,7 +274,8 @@ class Client:
         ``ref`` is ``"owner/name"`` (official-model route), ``"owner/name:version"`` or a
         version id; or pass ``deployment="owner/name"``. The prediction is created in sync mode
         (``Prefer: wait``) and then polled until it finishes. A failed prediction raises
-        ModelError; after ``timeout`` seconds WaitTimeoutError (with the prediction) is raised.
+        ModelError; after ``timeout`` seconds (30 minutes unless given; ``None`` waits without
+        limit) WaitTimeoutError (with the prediction) is raised.
         Files in ``input`` are sent as data URIs or uploaded; file URLs in the output come back
         as FileOutput objects unless ``use_file_output=False``.
 
@@ -321,13 +322,14 @@ class Client:
         self,
         prediction: Prediction | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
     ) -> Prediction:
         """Poll a prediction (or id) until succeeded, failed, canceled or aborted.
 
-        WaitTimeoutError (carrying the last state) after ``timeout`` seconds; with
-        ``cancel_on_timeout`` the prediction is canceled first.
+        WaitTimeoutError (carrying the last state) after ``timeout`` seconds (30 minutes unless
+        given; ``None`` waits without limit); with ``cancel_on_timeout`` the prediction is
+        canceled first.
         """
         return self.predictions.wait(
             prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
@@ -526,7 +528,7 @@ class AsyncClient:
         *,
         deployment: str | None = None,
         wait: bool | int = True,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         use_file_output: bool = True,
@@ -576,7 +578,7 @@ class AsyncClient:
         self,
         prediction: Prediction | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
     ) -> Prediction:
         """See :meth:`Client.wait`."""
@@ -623,7 +625,7 @@ def run(
     *,
     deployment: str | None = None,
     wait: bool | int = True,
-    timeout: float | None = None,
+    timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
     use_file_output: bool = True,

@@ -25,6 +25,11 @@ import attrs
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "canceled", "aborted"})
 # The API's sync-mode window: `Prefer: wait=N` with 1 <= N <= 60.
 MAX_PREFER_WAIT = 60
+# How long run()/wait() keep polling unless told otherwise: nothing waits forever by default.
+# Pass timeout=None to wait without a limit (e.g. for a model known to run for hours).
+DEFAULT_PREDICTION_TIMEOUT = 30 * 60.0
+# Trainings routinely run for hours.
+DEFAULT_TRAINING_TIMEOUT = 24 * 3600.0
 
 
 def is_terminal(status: str | None) -> bool:

@@ -21,7 +21,7 @@ from .._config import timeout_for_prefer_wait
 from .._errors import decode_json
 from .._pagination import AsyncPage, Page
 from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
-from .._wait import prefer_header, prefer_wait_seconds
+from .._wait import DEFAULT_PREDICTION_TIMEOUT, prefer_header, prefer_wait_seconds
 from ..types import Prediction
 from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
@@ -191,7 +191,7 @@ class Predictions(SyncResource):
         self,
         prediction: Prediction | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
     ) -> Prediction:
@@ -266,7 +266,7 @@ class AsyncPredictions(AsyncResource):
         self,
         prediction: Prediction | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
     ) -> Prediction:

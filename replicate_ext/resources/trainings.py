@@ -14,6 +14,7 @@ from replicate_api.models.training_request import TrainingRequest
 
 from .._pagination import AsyncPage, Page
 from .._refs import parse_model_name, parse_versioned_model, validate_id, validate_version_id
+from .._wait import DEFAULT_TRAINING_TIMEOUT
 from ..types import Training
 from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
@@ -108,7 +109,7 @@ class Trainings(SyncResource):
         self,
         training: Training | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_TRAINING_TIMEOUT,
         cancel_on_timeout: bool = False,
     ) -> Training:
         """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds."""
@@ -156,7 +157,7 @@ class AsyncTrainings(AsyncResource):
         self,
         training: Training | str,
         *,
-        timeout: float | None = None,
+        timeout: float | None = DEFAULT_TRAINING_TIMEOUT,
         cancel_on_timeout: bool = False,
     ) -> Training:
         current = await self.get(training) if isinstance(training, str) else training

@@ -1,0 +1,61 @@
+"""Nothing waits forever by default: every public wait entry point has a finite timeout."""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+import replicate_ext
+from replicate_ext import _wait
+from replicate_ext.resources.predictions import AsyncPredictions, Predictions
+from replicate_ext.resources.trainings import AsyncTrainings, Trainings
+
+PREDICTION_WAITS: list[Callable[..., Any]] = [
+    replicate_ext.Client.run,
+    replicate_ext.Client.wait,
+    replicate_ext.AsyncClient.run,
+    replicate_ext.AsyncClient.wait,
+    replicate_ext.run,
+    Predictions.wait,
+    AsyncPredictions.wait,
+]
+TRAINING_WAITS: list[Callable[..., Any]] = [Trainings.wait, AsyncTrainings.wait]
+
+
+def _default_timeout(function: Callable[..., Any]) -> Any:
+    return inspect.signature(function).parameters["timeout"].default
+
+
+@pytest.mark.parametrize("function", PREDICTION_WAITS, ids=lambda f: f.__qualname__)
+def test_prediction_waits_have_a_finite_default(function: Callable[..., Any]) -> None:
+    default = _default_timeout(function)
+    assert default == _wait.DEFAULT_PREDICTION_TIMEOUT
+    assert math.isfinite(default) and default > 0
+
+
+@pytest.mark.parametrize("function", TRAINING_WAITS, ids=lambda f: f.__qualname__)
+def test_training_waits_have_a_finite_default(function: Callable[..., Any]) -> None:
+    default = _default_timeout(function)
+    assert default == _wait.DEFAULT_TRAINING_TIMEOUT
+    assert math.isfinite(default) and default >= _wait.DEFAULT_PREDICTION_TIMEOUT
+
+
+def test_the_default_reaches_the_wait_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[float | None] = []
+
+    def fake_wait_sync(current: Any, *args: Any, timeout: float | None, **kwargs: Any) -> Any:
+        seen.append(timeout)
+        return current
+
+    monkeypatch.setattr("replicate_ext.resources.predictions.wait_sync", fake_wait_sync)
+    body = {"id": "p1", "status": "processing"}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    with replicate_ext.Client(api_token="t", base_url="http://test/v1", transport=transport) as c:
+        c.wait("p1")
+        c.wait("p1", timeout=None)
+    assert seen == [_wait.DEFAULT_PREDICTION_TIMEOUT, None]
