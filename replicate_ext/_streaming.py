@@ -6,7 +6,6 @@ end mid-line or mid-UTF-8-character), so the same code serves sync and async str
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import contextlib
 import json
@@ -15,6 +14,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+import anyio
 import attrs
 import httpx
 
@@ -372,7 +372,7 @@ async def stream_prediction_events_async(
         if failure is not None:
             prediction = await _get_prediction_async(client, follower.prediction_id)
             raise _failed(prediction, failure)
-        await asyncio.sleep(follower.dropped(cause))
+        await anyio.sleep(follower.dropped(cause))
 
 
 def _get_prediction(client: _SyncRequester, prediction_id: str) -> Prediction:
