@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Regenerate generated/replicate_api from openapi.yaml (deterministic).
+## Regenerate generated/replicate_api from openapi.yaml and replicate_ext/_sync from
+## replicate_ext/_async (deterministic).
 generate: $(STAMP)
 	$(BIN)/python tools/generate.py
+	$(BIN)/python tools/generate_sync.py
 
-## Fail when generated/ differs from what openapi.yaml produces.
+## Fail when anything generated differs from what its source produces.
 check-generated: $(STAMP)
 	$(BIN)/python tools/generate.py --check
+	$(BIN)/python tools/generate_sync.py --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check replicate_ext tests tools bench

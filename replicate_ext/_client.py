@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from . import _config
+from ._async.pagination import ListCall
 from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
 from ._errors import ReplicateError, keep_prediction_id
 from ._pagination import AsyncPage, Page, apaginate
@@ -586,9 +587,7 @@ class AsyncClient:
             prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
         )
 
-    def paginate(
-        self, source: AsyncPage[T] | Callable[[], Awaitable[AsyncPage[T]]]
-    ) -> AsyncIterator[T]:
+    def paginate(self, source: AsyncPage[T] | ListCall[T]) -> AsyncIterator[T]:
         """``async for item in client.paginate(client.models.list)``."""
         return apaginate(source)
 

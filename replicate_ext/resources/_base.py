@@ -72,8 +72,8 @@ class AsyncResource:
         data = decode_json(await self._client.request(**request))
         items, nxt, prev = _page_items(data, parse)
 
-        def fetch(next_url: str) -> Awaitable[AsyncPage[T]]:
-            return self._page(_next_request(request, next_url), parse)
+        async def fetch(next_url: str) -> AsyncPage[T]:
+            return await self._page(_next_request(request, next_url), parse)
 
         return AsyncPage(items, nxt, prev, fetch=fetch)
 
