@@ -63,8 +63,16 @@ def __getattr__(name: str) -> Any:
     from importlib import import_module
 
     imported = import_module(module, __name__)
-    value = imported if name == "webhooks" else getattr(imported, name)
+    value = imported if name == "webhooks" else _shown_as_public(getattr(imported, name))
     globals()[name] = value
+    return value
+
+
+def _shown_as_public(value: Any) -> Any:
+    """Make reprs and tracebacks say ``replicate_ext.NotFoundError``, the name users import,
+    rather than the private module it is defined in (as httpx does)."""
+    if isinstance(value, type) or callable(value):
+        value.__module__ = __name__
     return value
 
 
@@ -114,3 +122,8 @@ __all__ = [
     "webhooks",
     "with_raw_response",
 ]
+
+for _name in __all__:
+    if _name in globals() and _name not in ("webhooks", "__version__"):
+        _shown_as_public(globals()[_name])
+del _name

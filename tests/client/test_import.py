@@ -26,3 +26,21 @@ def test_import_does_not_load_generated_code_or_resources() -> None:
     assert [m for m in eager.split(",") if m and not m.startswith("rich")] == []
     assert predictions_loaded == "1"  # loaded on first use of client.predictions ...
     assert models_loaded == "0"  # ... and nothing else
+
+
+def test_public_names_show_as_replicate_ext_in_reprs_and_tracebacks() -> None:
+    import pickle
+    import traceback
+
+    import replicate_ext
+
+    assert repr(replicate_ext.NotFoundError) == "<class 'replicate_ext.NotFoundError'>"
+    for name in ("Client", "AsyncClient", "Prediction", "Page", "FileOutput", "run", "paginate"):
+        assert getattr(replicate_ext, name).__module__ == "replicate_ext", name
+    try:
+        raise replicate_ext.WaitTimeoutError.__new__(replicate_ext.WaitTimeoutError)
+    except replicate_ext.WaitTimeoutError as error:
+        shown = "".join(traceback.format_exception_only(type(error), error))
+    assert shown.startswith("replicate_ext.WaitTimeoutError")
+    # Still importable by that name, so pickling keeps working.
+    assert pickle.loads(pickle.dumps(replicate_ext.Prediction(id="p", status="starting"))).id == "p"
