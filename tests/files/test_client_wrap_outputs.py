@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import anyio
-
 import replicate_ext
 from replicate_ext import AsyncFileOutput, FileOutput
 
@@ -37,16 +35,13 @@ def test_wrap_outputs_gives_file_outputs_that_fetch_with_the_client(
     assert [seen.authorization for seen in host.seen] == [f"Bearer {TOKEN}"] * 2
 
 
-def test_async_wrap_outputs_gives_async_file_outputs(
+async def test_async_wrap_outputs_gives_async_file_outputs(
     file_host: Callable[[str], FileHost],
 ) -> None:
     host = file_host("127.0.0.1")
     host.files.update({"/v1/files/a": b"first", "/v1/files/b": b"second"})
-
-    async def main() -> list[bytes]:
-        async with replicate_ext.AsyncClient(api_token=TOKEN, base_url=host.url("/v1")) as client:
-            images = client.wrap_outputs(_output(host))["images"]
-            assert all(isinstance(image, AsyncFileOutput) for image in images)
-            return [await image.read() for image in images]
-
-    assert anyio.run(main) == [b"first", b"second"]
+    async with replicate_ext.AsyncClient(api_token=TOKEN, base_url=host.url("/v1")) as client:
+        images = client.wrap_outputs(_output(host))["images"]
+        assert all(isinstance(image, AsyncFileOutput) for image in images)
+        assert [await image.read() for image in images] == [b"first", b"second"]
+    assert [seen.authorization for seen in host.seen] == [f"Bearer {TOKEN}"] * 2
