@@ -4,7 +4,7 @@ hardware; upload, list, download and delete files. Tables by default, ``--json``
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from .formatting import format_elapsed, format_table, print_json, render_output,
 from .transfer import new_file_path, output_filename, unique_path
 
 if TYPE_CHECKING:
-    from replicate_ext import Deployment, File, Model, Page, Prediction
+    from replicate_ext import Deployment, File, Model, Page, Prediction, Version
 
 
 def _json_parent() -> argparse.ArgumentParser:
@@ -127,6 +127,30 @@ def _show(args: argparse.Namespace, value: Any, headers: Sequence[str], rows: An
     return EXIT_OK
 
 
+Rows = Callable[[Sequence[Any]], list[list[object]]]  # objects → table rows
+
+
+def _show_list(
+    args: argparse.Namespace,
+    fetch: Callable[[Client], Page[Any]],
+    headers: Sequence[str],
+    rows: Rows,
+) -> int:
+    """A list command: up to ``--limit`` items across pages, as a table or JSON."""
+    with Client() as client:
+        items = _take(client, fetch(client), args.limit)
+    return _show(args, items, headers, rows(items))
+
+
+def _show_one(
+    args: argparse.Namespace, fetch: Callable[[Client], Any], headers: Sequence[str], rows: Rows
+) -> int:
+    """A command about one object: a one-row table or JSON."""
+    with Client() as client:
+        item = fetch(client)
+    return _show(args, item, headers, rows([item]))
+
+
 def _when(value: Any) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
 
@@ -145,9 +169,7 @@ _PREDICTION_HEADERS = ["id", "model", "status", "created", "time"]
 
 
 def _cmd_predictions_list(args: argparse.Namespace) -> int:
-    with Client() as client:
-        items = _take(client, client.predictions.list(), args.limit)
-    return _show(args, items, _PREDICTION_HEADERS, _prediction_rows(items))
+    return _show_list(args, lambda c: c.predictions.list(), _PREDICTION_HEADERS, _prediction_rows)
 
 
 def _show_prediction(args: argparse.Namespace, prediction: Prediction) -> int:
@@ -192,17 +214,17 @@ def _cmd_models_get(args: argparse.Namespace) -> int:
     return _show(args, model, [*_MODEL_HEADERS, "latest version"], rows)
 
 
+def _version_rows(versions: Sequence[Version]) -> list[list[object]]:
+    return [[v.id, _when(v.created_at), v.cog_version] for v in versions]
+
+
 def _cmd_models_versions(args: argparse.Namespace) -> int:
-    with Client() as client:
-        items = _take(client, client.models.versions.list(args.model), args.limit)
-    rows = [[v.id, _when(v.created_at), v.cog_version] for v in items]
-    return _show(args, items, ["version", "created", "cog"], rows)
+    headers = ["version", "created", "cog"]
+    return _show_list(args, lambda c: c.models.versions.list(args.model), headers, _version_rows)
 
 
 def _cmd_models_search(args: argparse.Namespace) -> int:
-    with Client() as client:
-        items = _take(client, client.models.search(args.query), args.limit)
-    return _show(args, items, _MODEL_HEADERS, _model_rows(items))
+    return _show_list(args, lambda c: c.models.search(args.query), _MODEL_HEADERS, _model_rows)
 
 
 def _deployment_rows(deployments: Sequence[Deployment]) -> list[list[object]]:
@@ -221,15 +243,13 @@ _DEPLOYMENT_HEADERS = ["deployment", "model", "version", "hardware"]
 
 
 def _cmd_deployments_list(args: argparse.Namespace) -> int:
-    with Client() as client:
-        items = _take(client, client.deployments.list(), args.limit)
-    return _show(args, items, _DEPLOYMENT_HEADERS, _deployment_rows(items))
+    return _show_list(args, lambda c: c.deployments.list(), _DEPLOYMENT_HEADERS, _deployment_rows)
 
 
 def _cmd_deployments_get(args: argparse.Namespace) -> int:
-    with Client() as client:
-        deployment = client.deployments.get(args.deployment)
-    return _show(args, deployment, _DEPLOYMENT_HEADERS, _deployment_rows([deployment]))
+    return _show_one(
+        args, lambda c: c.deployments.get(args.deployment), _DEPLOYMENT_HEADERS, _deployment_rows
+    )
 
 
 def _cmd_hardware(args: argparse.Namespace) -> int:
@@ -247,21 +267,20 @@ _FILE_HEADERS = ["id", "name", "type", "bytes", "created"]
 
 def _cmd_files_upload(args: argparse.Namespace) -> int:
     path = readable_file(args.path)
-    with Client() as client:
-        uploaded = client.files.create(path, content_type=args.content_type)
-    return _show(args, uploaded, _FILE_HEADERS, _file_rows([uploaded]))
+    return _show_one(
+        args,
+        lambda c: c.files.create(path, content_type=args.content_type),
+        _FILE_HEADERS,
+        _file_rows,
+    )
 
 
 def _cmd_files_list(args: argparse.Namespace) -> int:
-    with Client() as client:
-        items = _take(client, client.files.list(), args.limit)
-    return _show(args, items, _FILE_HEADERS, _file_rows(items))
+    return _show_list(args, lambda c: c.files.list(), _FILE_HEADERS, _file_rows)
 
 
 def _cmd_files_get(args: argparse.Namespace) -> int:
-    with Client() as client:
-        item = client.files.get(args.id)
-    return _show(args, item, _FILE_HEADERS, _file_rows([item]))
+    return _show_one(args, lambda c: c.files.get(args.id), _FILE_HEADERS, _file_rows)
 
 
 def _cmd_files_download(args: argparse.Namespace) -> int:

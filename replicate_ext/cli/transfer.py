@@ -89,10 +89,7 @@ def check_output_dir(directory: Path) -> Path:
     existing = directory
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"output directory {directory}: {existing} is not a directory")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"output directory {directory}: cannot write to {existing}")
+    _require_writable_directory(existing, f"output directory {directory}")
     return directory
 
 
@@ -103,12 +100,15 @@ def new_file_path(path: Path, *, overwrite: bool) -> Path:
         raise UsageError(f"{path} already exists (pass --overwrite to replace it)")
     if path.is_dir():
         raise UsageError(f"{path} is a directory")
-    parent = path.parent
-    if not parent.is_dir():
-        raise UsageError(f"cannot write {path}: {parent} is not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {path}: {parent} is not writable")
+    _require_writable_directory(path.parent, f"cannot write {path}")
     return path
+
+
+def _require_writable_directory(directory: Path, context: str) -> None:
+    if not directory.is_dir():
+        raise UsageError(f"{context}: {directory} is not a directory")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"{context}: {directory} is not writable")
 
 
 def save_file_output(file: FileOutput, directory: Path, index: int) -> Path:
