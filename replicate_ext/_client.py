@@ -343,6 +343,17 @@ class Client:
         """
         return _paginate(source)
 
+    def wrap_outputs(self, output: Any) -> Any:
+        """Replace file URLs anywhere in a prediction's output by FileOutput objects that fetch
+        through this client (what ``run()`` returns unless ``use_file_output=False``).
+
+        >>> prediction = client.predictions.get("abc")   # doctest: +SKIP
+        >>> client.wrap_outputs(prediction.output).save("out.png")   # doctest: +SKIP
+        """
+        from ._files import wrap_outputs
+
+        return wrap_outputs(output, self._client)
+
     def _upload(self, source: FileSource) -> str:
         """Upload one input file and return the URL to pass as input."""
         return _file_url(
@@ -590,6 +601,13 @@ class AsyncClient:
     def paginate(self, source: AsyncPage[T] | ListCall[T]) -> AsyncIterator[T]:
         """``async for item in client.paginate(client.models.list)``."""
         return apaginate(source)
+
+    def wrap_outputs(self, output: Any) -> Any:
+        """Replace file URLs anywhere in a prediction's output by AsyncFileOutput objects that
+        fetch through this client (what ``run()`` returns unless ``use_file_output=False``)."""
+        from ._files import wrap_outputs_async
+
+        return wrap_outputs_async(output, self._client)
 
     async def _upload(self, source: FileSource) -> str:
         return _file_url(

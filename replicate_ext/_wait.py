@@ -107,6 +107,8 @@ class WaitState(Generic[S]):
 
     ``already_waited`` is time the caller spent waiting server-side (a ``Prefer: wait``
     create): the schedule continues from there instead of polling fast again.
+    ``min_interval`` raises the schedule's floor (seconds between poll starts) for callers
+    that need less than its 12.5 ms, e.g. a status line a person watches.
     """
 
     def __init__(
@@ -116,10 +118,18 @@ class WaitState(Generic[S]):
         timeout: float | None,
         already_waited: float = 0.0,
         schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
+        min_interval: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if timeout is not None and timeout < 0:
             raise ValueError(f"timeout must be >= 0 seconds, got {timeout!r}")
+        if min_interval is not None:
+            if not 0 <= min_interval <= schedule.max_interval:  # also rejects NaN
+                raise ValueError(
+                    f"min_interval must be between 0 and {schedule.max_interval} seconds, "
+                    f"got {min_interval!r}"
+                )
+            schedule = attrs.evolve(schedule, min_interval=min_interval)
         self.current = current
         self.timeout = timeout
         self.timed_out = False

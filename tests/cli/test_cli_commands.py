@@ -204,4 +204,4 @@ def test_usage_errors_exit_2(cli: CLI) -> None:
     assert cli("predictions").returncode == 2
     result = cli("run", "demo/hello", "--timeout", "soon")
     assert result.returncode == 2
-    assert "invalid float value" in result.stderr
+    assert "argument --timeout: expected a number of seconds, got 'soon'" in result.stderr

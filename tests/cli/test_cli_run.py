@@ -46,7 +46,7 @@ def test_at_path_sends_the_file(cli: CLI) -> None:
 def test_missing_input_file_is_a_usage_error_before_any_request(cli: CLI) -> None:
     result = cli("run", "demo/hello", "-i", "name=@nope.txt")
     assert result.returncode == 2
-    assert_one_line_error(result.stderr, "input file not found")
+    assert_one_line_error(result.stderr, "input 'name': file not found: nope.txt")
 
 
 def test_malformed_ref_is_a_usage_error(cli: CLI) -> None:

@@ -17,83 +17,83 @@ from replicate_ext import (
     NotFoundError,
     Prediction,
     WaitTimeoutError,
-    cli,
 )
+from replicate_ext.cli import app, args, errors, formatting, status, transfer
 
 
 def test_plain_values_stay_strings() -> None:
-    assert cli.parse_input_pair("prompt=a cat on a mat") == ("prompt", "a cat on a mat")
-    assert cli.parse_input_pair("name=Ada") == ("name", "Ada")
+    assert args.parse_input_pair("prompt=a cat on a mat") == ("prompt", "a cat on a mat")
+    assert args.parse_input_pair("name=Ada") == ("name", "Ada")
 
 
 def test_json_values_are_parsed() -> None:
-    assert cli.parse_input_pair("n=3") == ("n", 3)
-    assert cli.parse_input_pair("scale=0.5") == ("scale", 0.5)
-    assert cli.parse_input_pair("flag=true") == ("flag", True)
-    assert cli.parse_input_pair("nothing=null") == ("nothing", None)
-    assert cli.parse_input_pair("sizes=[1, 2]") == ("sizes", [1, 2])
-    assert cli.parse_input_pair('opts={"a": 1}') == ("opts", {"a": 1})
-    assert cli.parse_input_pair('code="007"') == ("code", "007")
+    assert args.parse_input_pair("n=3") == ("n", 3)
+    assert args.parse_input_pair("scale=0.5") == ("scale", 0.5)
+    assert args.parse_input_pair("flag=true") == ("flag", True)
+    assert args.parse_input_pair("nothing=null") == ("nothing", None)
+    assert args.parse_input_pair("sizes=[1, 2]") == ("sizes", [1, 2])
+    assert args.parse_input_pair('opts={"a": 1}') == ("opts", {"a": 1})
+    assert args.parse_input_pair('code="007"') == ("code", "007")
 
 
 def test_only_the_first_equals_sign_splits() -> None:
-    assert cli.parse_input_pair("expr=a=b") == ("expr", "a=b")
-    assert cli.parse_input_pair("empty=") == ("empty", "")
+    assert args.parse_input_pair("expr=a=b") == ("expr", "a=b")
+    assert args.parse_input_pair("empty=") == ("empty", "")
 
 
 def test_at_path_is_a_file(tmp_path: Path) -> None:
     photo = tmp_path / "photo.png"
     photo.write_bytes(b"\x89PNG")
-    key, value = cli.parse_input_pair(f"image=@{photo}")
+    key, value = args.parse_input_pair(f"image=@{photo}")
     assert key == "image"
     assert isinstance(value, Path)
     assert value == photo
 
 
 def test_double_at_is_a_literal_string() -> None:
-    assert cli.parse_input_pair("handle=@@ada") == ("handle", "@ada")
+    assert args.parse_input_pair("handle=@@ada") == ("handle", "@ada")
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(cli.UsageError, match="not found"):
-        cli.parse_input_pair(f"image=@{tmp_path / 'missing.png'}")
-    with pytest.raises(cli.UsageError, match="file path"):
-        cli.parse_input_pair("image=@")
+    with pytest.raises(errors.UsageError, match="not found"):
+        args.parse_input_pair(f"image=@{tmp_path / 'missing.png'}")
+    with pytest.raises(errors.UsageError, match="file path"):
+        args.parse_input_pair("image=@")
 
 
 @pytest.mark.parametrize("bad", ["novalue", "=value", " =x"])
 def test_malformed_pairs_are_usage_errors(bad: str) -> None:
-    with pytest.raises(cli.UsageError, match="key=value"):
-        cli.parse_input_pair(bad)
+    with pytest.raises(errors.UsageError, match="key=value"):
+        args.parse_input_pair(bad)
 
 
 def test_repeated_key_is_a_usage_error() -> None:
-    assert cli.parse_inputs(["a=1", "b=x"]) == {"a": 1, "b": "x"}
-    with pytest.raises(cli.UsageError, match="more than once"):
-        cli.parse_inputs(["a=1", "a=2"])
+    assert args.parse_inputs(["a=1", "b=x"]) == {"a": 1, "b": "x"}
+    with pytest.raises(errors.UsageError, match="more than once"):
+        args.parse_inputs(["a=1", "a=2"])
 
 
 def test_last_log_line_skips_blank_lines_and_progress_rewrites() -> None:
-    assert cli.last_log_line(None) == ""
-    assert cli.last_log_line("") == ""
-    assert cli.last_log_line("loading\nstep 1\nstep 2\n\n") == "step 2"
-    assert cli.last_log_line("start\n 10%|#  \r 50%|#####") == "50%|#####"
+    assert status.last_log_line(None) == ""
+    assert status.last_log_line("") == ""
+    assert status.last_log_line("loading\nstep 1\nstep 2\n\n") == "step 2"
+    assert status.last_log_line("start\n 10%|#  \r 50%|#####") == "50%|#####"
 
 
 def test_format_elapsed() -> None:
-    assert cli.format_elapsed(0.04) == "0.0s"
-    assert cli.format_elapsed(4.25) == "4.2s"
-    assert cli.format_elapsed(185) == "3m05s"
+    assert formatting.format_elapsed(0.04) == "0.0s"
+    assert formatting.format_elapsed(4.25) == "4.2s"
+    assert formatting.format_elapsed(185) == "3m05s"
 
 
 def test_status_line_has_status_elapsed_and_latest_log() -> None:
-    line = cli.format_status_line("processing", 3.21, "booting\nstep 4/10\n")
+    line = status.format_status_line("processing", 3.21, "booting\nstep 4/10\n")
     assert line == "processing  3.2s  step 4/10"
-    assert cli.format_status_line("starting", 0.0, None) == "starting  0.0s"
+    assert status.format_status_line("starting", 0.0, None) == "starting  0.0s"
 
 
 def test_status_line_is_cut_to_width() -> None:
-    line = cli.format_status_line("processing", 1.0, "x" * 500, width=30)
+    line = status.format_status_line("processing", 1.0, "x" * 500, width=30)
     assert len(line) == 30
     assert line.startswith("processing  1.0s  x")
     assert line.endswith("…")
@@ -101,14 +101,14 @@ def test_status_line_is_cut_to_width() -> None:
 
 def test_status_display_is_silent_when_not_a_terminal() -> None:
     stream = io.StringIO()  # StringIO.isatty() is False, like a pipe
-    with cli.StatusDisplay(stream) as display:
+    with status.StatusDisplay(stream) as display:
         display.update("processing", 1.0, "working")
     assert stream.getvalue() == ""
 
 
 def test_status_display_draws_and_clears_a_line_when_forced_plain() -> None:
     stream = io.StringIO()
-    display = cli.StatusDisplay(stream, enabled=True, use_rich=False)
+    display = status.StatusDisplay(stream, enabled=True, use_rich=False)
     display.update("processing", 1.0, "step 1")
     display.update("processing", 2.0, None)
     display.close()
@@ -121,7 +121,7 @@ def test_status_display_draws_and_clears_a_line_when_forced_plain() -> None:
 
 
 def test_format_table_aligns_columns() -> None:
-    table = cli.format_table(["id", "status"], [["abc", "succeeded"], ["defghi", None]])
+    table = formatting.format_table(["id", "status"], [["abc", "succeeded"], ["defghi", None]])
     assert table.splitlines() == ["ID      STATUS", "abc     succeeded", "defghi  -"]
 
 
@@ -136,23 +136,23 @@ class _Thing:
 def test_to_jsonable_handles_typed_objects_datetimes_and_extra_fields() -> None:
     when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     thing = _Thing("p1", when, ["a"], extra={"new_field": 1, "id": "ignored"})
-    assert cli.to_jsonable(thing) == {
+    assert formatting.to_jsonable(thing) == {
         "id": "p1",
         "created_at": "2024-01-02T03:04:05+00:00",
         "tags": ["a"],
         "new_field": 1,
     }
     out = io.StringIO()
-    cli.print_json([thing, Path("x.png")], out)
+    formatting.print_json([thing, Path("x.png")], out)
     assert json.loads(out.getvalue())[1] == "x.png"
 
 
 def test_help_exits_zero_and_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["--help"]) == cli.EXIT_OK
+    assert app.main(["--help"]) == errors.EXIT_OK
     assert "run" in capsys.readouterr().out
-    assert cli.main(["no-such-command"]) == cli.EXIT_USAGE
+    assert app.main(["no-such-command"]) == errors.EXIT_USAGE
     assert "invalid choice" in capsys.readouterr().err
-    assert cli.main(["run", "demo/hello", "-i", "oops"]) == cli.EXIT_USAGE
+    assert app.main(["run", "demo/hello", "-i", "oops"]) == errors.EXIT_USAGE
     err = capsys.readouterr().err
     assert err.strip() == "error: input must look like key=value, got 'oops'"
 
@@ -162,71 +162,78 @@ def _prediction(status: str, error: str | None = None) -> Prediction:
 
 
 def test_exit_codes_follow_the_kind_of_failure() -> None:
-    assert cli.exit_code_for(cli.UsageError("x")) == cli.EXIT_USAGE
-    assert cli.exit_code_for(ValueError("bad ref")) == cli.EXIT_USAGE
-    assert cli.exit_code_for(ModelError(_prediction("failed", "boom"))) == cli.EXIT_MODEL_FAILED
-    assert cli.exit_code_for(NotFoundError("404", status=404)) == cli.EXIT_API_ERROR
-    assert cli.exit_code_for(APIConnectionError("refused")) == cli.EXIT_API_ERROR
-    assert cli.exit_code_for(WaitTimeoutError(_prediction("processing"), 5)) == cli.EXIT_API_ERROR
-    assert cli.exit_code_for(KeyboardInterrupt()) == cli.EXIT_INTERRUPTED
+    assert errors.exit_code_for(errors.UsageError("x")) == errors.EXIT_USAGE
+    assert errors.exit_code_for(ValueError("bad ref")) == errors.EXIT_USAGE
+    assert (
+        errors.exit_code_for(ModelError(_prediction("failed", "boom"))) == errors.EXIT_MODEL_FAILED
+    )
+    assert errors.exit_code_for(NotFoundError("404", status=404)) == errors.EXIT_API_ERROR
+    assert errors.exit_code_for(APIConnectionError("refused")) == errors.EXIT_API_ERROR
+    assert (
+        errors.exit_code_for(WaitTimeoutError(_prediction("processing"), 5))
+        == errors.EXIT_API_ERROR
+    )
+    assert errors.exit_code_for(KeyboardInterrupt()) == errors.EXIT_INTERRUPTED
 
 
 def test_errors_describe_themselves_in_one_line() -> None:
     failed = ModelError(_prediction("failed", "CUDA out of memory\nat line 3"))
-    assert cli.describe_error(failed) == "prediction p123 failed: CUDA out of memory at line 3"
+    assert errors.describe_error(failed) == "prediction p123 failed: CUDA out of memory at line 3"
     api = NotFoundError("404 Not Found", status=404, title="Not found", detail="no model x/y")
-    assert cli.describe_error(api) == "API error 404: no model x/y"
-    assert cli.describe_error(APIConnectionError("ConnectError on GET /v1")) == (
+    assert errors.describe_error(api) == "API error 404: no model x/y"
+    assert errors.describe_error(APIConnectionError("ConnectError on GET /v1")) == (
         "cannot reach the API: ConnectError on GET /v1"
     )
     waited = WaitTimeoutError(_prediction("processing"), 5)
-    assert cli.describe_error(waited) == "timed out waiting for prediction p123 (status processing)"
-    assert cli.describe_error(RuntimeError("x" * 1000)).endswith("…")
+    assert (
+        errors.describe_error(waited) == "timed out waiting for prediction p123 (status processing)"
+    )
+    assert errors.describe_error(RuntimeError("x" * 1000)).endswith("…")
     not_json = APIResponseDecodeError(
         "200 response to GET /v1/x is not JSON (text/html): <html>", status=200
     )
-    assert cli.describe_error(not_json) == str(not_json)
-    assert cli.exit_code_for(not_json) == cli.EXIT_API_ERROR
+    assert errors.describe_error(not_json) == str(not_json)
+    assert errors.exit_code_for(not_json) == errors.EXIT_API_ERROR
 
 
 def test_output_filenames() -> None:
-    assert cli.output_filename("https://cdn.example/a/out-0.png?sig=1", 0) == "out-0.png"
+    assert transfer.output_filename("https://cdn.example/a/out-0.png?sig=1", 0) == "out-0.png"
     assert (
-        cli.output_filename(
+        transfer.output_filename(
             "http://h/v1/files/abc/download",
             3,
             content_disposition='attachment; filename="image.png"',
         )
         == "image.png"
     )
-    assert cli.output_filename("http://h/files/abc", 1, content_type="image/png") == "abc.png"
-    assert cli.output_filename("http://h/", 2) == "output-2"
-    assert cli.output_filename("data:image/png;base64,AAAA", 4) == "output-4.png"
+    assert transfer.output_filename("http://h/files/abc", 1, content_type="image/png") == "abc.png"
+    assert transfer.output_filename("http://h/", 2) == "output-2"
+    assert transfer.output_filename("data:image/png;base64,AAAA", 4) == "output-4.png"
     # a hostile server name cannot leave the output directory
-    name = cli.output_filename(
+    name = transfer.output_filename(
         "http://h/x", 0, content_disposition='attachment; filename="../../e"'
     )
     assert "/" not in name and not name.startswith(".")
 
 
 def test_unique_path_never_overwrites(tmp_path: Path) -> None:
-    assert cli.unique_path(tmp_path, "a.png") == tmp_path / "a.png"
+    assert transfer.unique_path(tmp_path, "a.png") == tmp_path / "a.png"
     (tmp_path / "a.png").write_bytes(b"")
     (tmp_path / "a-1.png").write_bytes(b"")
-    assert cli.unique_path(tmp_path, "a.png") == tmp_path / "a-2.png"
+    assert transfer.unique_path(tmp_path, "a.png") == tmp_path / "a-2.png"
 
 
 def test_render_output() -> None:
-    assert cli.render_output(None, concatenate=False) == ""
-    assert cli.render_output("hi", concatenate=False) == "hi"
-    assert cli.render_output(["a ", "b"], concatenate=True) == "a b"
-    assert cli.render_output(["x.png", "y.png"], concatenate=False) == "x.png\ny.png"
-    assert json.loads(cli.render_output({"n": 1}, concatenate=False)) == {"n": 1}
+    assert formatting.render_output(None, concatenate=False) == ""
+    assert formatting.render_output("hi", concatenate=False) == "hi"
+    assert formatting.render_output(["a ", "b"], concatenate=True) == "a b"
+    assert formatting.render_output(["x.png", "y.png"], concatenate=False) == "x.png\ny.png"
+    assert json.loads(formatting.render_output({"n": 1}, concatenate=False)) == {"n": 1}
 
 
 def test_stream_cannot_be_combined_with_json_or_no_wait(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert cli.main(["run", "demo/hello", "--stream", "--json"]) == cli.EXIT_USAGE
+    assert app.main(["run", "demo/hello", "--stream", "--json"]) == errors.EXIT_USAGE
     assert "--stream" in capsys.readouterr().err
-    assert cli.main(["run", "demo/hello", "--stream", "--no-wait"]) == cli.EXIT_USAGE
+    assert app.main(["run", "demo/hello", "--stream", "--no-wait"]) == errors.EXIT_USAGE

@@ -1,0 +1,7 @@
+"""``python -m replicate_ext.cli``: the same as the ``replicate-ext`` command."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())
