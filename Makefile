@@ -30,7 +30,7 @@ lint: $(STAMP)
 	# strict, on replicate_ext, generated/, tests/, tools/ and bench/ ([tool.mypy] in pyproject.toml)
 	$(BIN)/mypy
 
-## Includes tests/packaging: builds the wheel and sdist, installs the wheel into a clean venv.
+## Includes tests/distribution: builds the wheel and sdist, installs the wheel into a clean venv.
 test: check-generated lint
 	$(BIN)/python -m pytest
 
