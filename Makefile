@@ -24,10 +24,11 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(BIN)/python tools/generate.py --check
 
+## ruff, then a bare mypy: strict on replicate_ext, generated/, tests/, tools/ and bench/
+## (files and settings in pyproject.toml's [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check replicate_ext tests tools bench
 	$(BIN)/ruff format --check replicate_ext tests tools bench
-	# strict, on replicate_ext, generated/, tests/, tools/ and bench/ ([tool.mypy] in pyproject.toml)
 	$(BIN)/mypy
 
 ## Includes tests/distribution: builds the wheel and sdist, installs the wheel into a clean venv.
