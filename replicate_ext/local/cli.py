@@ -62,14 +62,8 @@ def run_serve(args: argparse.Namespace) -> int:
             wait_cap=args.wait_cap,
             log_level="info",
         )
-    except (ImportError, ModuleNotFoundError) as exc:
-        print(
-            f"error: the local server needs the 'server' extra: pip install 'replicate-ext[server]'"
-            f" ({exc})",
-            file=sys.stderr,
-        )
-        return 2
-    except (ValueError, AttributeError) as exc:
+    except (ImportError, ValueError, AttributeError) as exc:
+        # A missing server extra is an ImportError whose message names the extra to install.
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import socket
 import threading
 import time
@@ -21,6 +22,29 @@ from .faults import Fault, FaultInjector
 from .models import LocalModel, coerce_models, demo_models
 
 DEFAULT_TOKEN = "r8_local_server_token"
+# Import name -> distribution, for every library of the ``server`` extra.
+SERVER_EXTRA_MODULES = {
+    "starlette": "starlette",
+    "uvicorn": "uvicorn",
+    "python_multipart": "python-multipart",
+}
+
+
+def require_server_extra() -> None:
+    """Raise ImportError naming the extra to install when a library of the server is missing.
+
+    >>> require_server_extra()  # silent when ``replicate-ext[server]`` is installed
+    """
+    missing = [
+        dist
+        for module, dist in SERVER_EXTRA_MODULES.items()
+        if importlib.util.find_spec(module) is None
+    ]
+    if missing:
+        raise ImportError(
+            f"the local server needs the 'server' extra ({', '.join(missing)} not installed): "
+            "pip install 'replicate-ext[server]'"
+        )
 
 
 class LocalServer:
@@ -72,6 +96,7 @@ class LocalServer:
     ) -> None:
         from .engine import Settings
 
+        require_server_extra()
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
         self.host = host
