@@ -20,12 +20,12 @@ $(STAMP): pyproject.toml
 ## replicate_ext/_async (deterministic).
 generate: $(STAMP)
 	$(BIN)/python tools/generate.py
-	$(BIN)/python tools/generate_sync.py
+	$(BIN)/python -m tools.generate_sync
 
 ## Fail when anything generated differs from what its source produces.
 check-generated: $(STAMP)
 	$(BIN)/python tools/generate.py --check
-	$(BIN)/python tools/generate_sync.py --check
+	$(BIN)/python -m tools.generate_sync --check
 
 ## ruff, then a bare mypy: strict on replicate_ext, generated/, tests/, tools/ and bench/
 ## (files and settings in pyproject.toml's [tool.mypy]).

@@ -1,7 +1,7 @@
 """Generate the SDK's sync code from its async source (httpcore's way, with ``unasync``).
 
-    python tools/generate_sync.py            # rewrite replicate_ext/_sync
-    python tools/generate_sync.py --check    # exit 1 with a diff summary if it is out of date
+    python -m tools.generate_sync            # rewrite replicate_ext/_sync
+    python -m tools.generate_sync --check    # exit 1 with a diff summary if it is out of date
 
 ``replicate_ext/_async`` is written by hand; ``replicate_ext/_sync`` is produced from it token by
 token: ``async``/``await`` are dropped and the names below are swapped for their sync twins.
@@ -18,12 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import unasync
+import unasync  # type: ignore[import-untyped]
 
-try:
-    from tools.generate import compare
-except ModuleNotFoundError:  # run as a script: tools/ itself is on sys.path
-    from generate import compare  # type: ignore[no-redef]
+from tools.generate import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "replicate_ext" / "_async"

@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from replicate_ext.cli import app, args, run
+from replicate_ext.cli.errors import UsageError
 
 from .conftest import CLI, ROOT, assert_one_line_error
 
@@ -114,11 +115,11 @@ def test_files_download_never_overwrites_unless_asked(cli: CLI) -> None:
 
 
 def test_input_errors_name_the_input_and_the_path(tmp_path: Path) -> None:
-    with pytest.raises(args.UsageError, match=r"input 'photo': not a regular file: .*tmp"):
+    with pytest.raises(UsageError, match=r"input 'photo': not a regular file: .*tmp"):
         args.parse_input_pair(f"photo=@{tmp_path}")
     missing = tmp_path / "missing.png"
     with pytest.raises(
-        args.UsageError, match=f"input 'photo': file not found: {re.escape(str(missing))}"
+        UsageError, match=f"input 'photo': file not found: {re.escape(str(missing))}"
     ):
         args.parse_input_pair(f"photo=@{missing}")
 
@@ -131,7 +132,7 @@ def test_an_unreadable_input_file_is_named(tmp_path: Path, monkeypatch: pytest.M
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "open", refuse)  # root can read anything, so fake the refusal
-    with pytest.raises(args.UsageError) as caught:
+    with pytest.raises(UsageError) as caught:
         args.parse_input_pair(f"photo=@{locked}")
     assert str(caught.value) == f"input 'photo': cannot read {locked}: Permission denied"
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from tools import generate_sync
+from tools.generate import compare
 
 
 def test_committed_sync_code_is_what_the_async_source_produces(tmp_path: Path) -> None:
     fresh = generate_sync.generate_into(tmp_path / "_sync")
-    assert generate_sync.compare(fresh, generate_sync.TARGET) == []
+    assert compare(fresh, generate_sync.TARGET) == []
     # Every async module has its sync twin, marked as generated.
     source = generate_sync.SOURCE
     async_modules = sorted(path.relative_to(source) for path in source.rglob("*.py"))
