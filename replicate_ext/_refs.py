@@ -149,7 +149,9 @@ def parse_ref(ref: str | Model | Version) -> ModelRef | VersionRef:
 def parse_version(version: str | Version) -> ModelRef | VersionRef:
     """What ``predictions.create(version=...)`` accepts: any version id (not judged by its
     looks), ``owner/name:version``, or a Version the SDK returned."""
-    if isinstance(version, str) and "/" not in version:
+    if not isinstance(version, str):
+        return VersionRef(id=version_id_of(version))
+    if "/" not in version:
         return VersionRef(id=validate_version_id(version))
     return parse_ref(version)
 
