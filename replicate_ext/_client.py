@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import httpx
 
@@ -162,28 +162,6 @@ class Client:
         ``.headers`` are the HTTP response's and ``.parse()`` the usual result."""
         return RawResponseProxy(self, is_async=False)
 
-    @overload
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> Any: ...
-    @overload
-    def request(
-        self,
-        built: Mapping[str, Any],
-        /,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> Any: ...
     def request(
         self,
         method: str | Mapping[str, Any],
@@ -505,28 +483,6 @@ class AsyncClient:
         """See :attr:`Client.with_raw_response` (the wrapped methods are awaited)."""
         return RawResponseProxy(self, is_async=True)
 
-    @overload
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> Any: ...
-    @overload
-    async def request(
-        self,
-        built: Mapping[str, Any],
-        /,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> Any: ...
     async def request(
         self,
         method: str | Mapping[str, Any],
