@@ -100,6 +100,8 @@ def prepare_request(
         if path is not None:
             raise TypeError("pass a built request alone, or a method and a path")
         request = _checked_built(method_or_built)
+        if json is not None and not isinstance(json, Mapping):
+            raise TypeError("json= with a built request adds fields to its body: pass a mapping")
         return apply_options(
             request,
             {"extra_headers": headers, "extra_query": params, "extra_body": json,

@@ -140,6 +140,7 @@ async def test_malformed_calls_fail_before_any_request(is_async: bool) -> None:
         (lambda c: c.request({"method": "GET"}), "'method' and 'url'"),
         (lambda c: c.request({"method": "GET", "url": "/x", "bogus": 1}), "bogus"),
         (lambda c: c.request(get.build_request("p1"), "/other"), "alone"),
+        (lambda c: c.request(cancel.build_request("p1"), json=[1]), "mapping"),
         (lambda c: c.request("GET"), "path"),
         (lambda c: c.request("", "/x"), "method"),
     ):
