@@ -21,9 +21,10 @@ from ._errors import ReplicateError, keep_prediction_id
 from ._options import RequestOptions, decode_body, prepare_request
 from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
+from ._refs import DeploymentLike, Ref
 from ._run import output_of, plan_run
 from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
-from .types import Deployment, Model, Prediction, SearchResult, Version
+from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
     from ._files import FileEncoding, FileSource
@@ -46,9 +47,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient", "Client", "default_client", "paginate", "run", "stream"]
 
 T = TypeVar("T")
-# What run(), wait() and stream() accept as a model reference or deployment.
-Ref = str | Model | Version
-DeploymentLike = str | Deployment
 # A progress hook: called with each state of the prediction seen while waiting.
 OnUpdate = Callable[[Prediction], object]
 

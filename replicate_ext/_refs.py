@@ -26,6 +26,12 @@ from .types import Deployment, Model, Version
 
 _O = TypeVar("_O")
 
+# What methods accept where a reference is expected: the string, or the object the SDK returned.
+ModelLike = str | Model
+VersionLike = str | Version
+DeploymentLike = str | Deployment
+Ref = str | Model | Version  # what run() and stream() accept as the model to run
+
 # Owners and model names: letters, digits, "-", "_" and "." (not leading "." or "-").
 _NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,139}"
 _OWNER_NAME_RE = re.compile(rf"({_NAME})/({_NAME})")

@@ -10,9 +10,9 @@ from typing import Any
 import attrs
 
 from ._errors import ModelError
-from ._refs import ModelRef, parse_deployment, parse_ref
+from ._refs import DeploymentLike, ModelRef, Ref, parse_deployment, parse_ref
 from ._wait import prefer_wait_seconds
-from .types import Deployment, Model, Prediction, Version
+from .types import Prediction
 
 _ENCODINGS = ("auto", "data_uri", "upload")
 
@@ -36,8 +36,8 @@ class RunPlan:
 
 
 def plan_run(
-    ref: str | Model | Version | None,
-    deployment: str | Deployment | None,
+    ref: Ref | None,
+    deployment: DeploymentLike | None,
     input: Mapping[str, Any] | None,
     *,
     wait: bool | int,

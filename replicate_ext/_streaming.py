@@ -26,11 +26,11 @@ from ._errors import (
     decode_json,
     keep_prediction_id,
 )
-from ._refs import validate_id
+from ._refs import DeploymentLike, Ref, validate_id
 from .types import Prediction
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client, DeploymentLike, OnUpdate, Ref
+    from ._client import AsyncClient, Client, OnUpdate
     from ._files import FileEncoding
 
 __all__ = [

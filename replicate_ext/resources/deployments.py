@@ -15,8 +15,15 @@ from replicate_api.models.deployment_update_request import DeploymentUpdateReque
 
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import parse_deployment, parse_model_name, version_id_of
-from ..types import Deployment, Model, Prediction, Version
+from .._refs import (
+    DeploymentLike,
+    ModelLike,
+    VersionLike,
+    parse_deployment,
+    parse_model_name,
+    version_id_of,
+)
+from ..types import Deployment, Prediction
 from ._base import AsyncResource, SyncResource, as_dict, optional
 from .predictions import AsyncPredictions, Predictions
 
@@ -27,14 +34,11 @@ def _deployment(data: Mapping[str, Any]) -> Deployment:
     return Deployment.from_dict(data)
 
 
-DeploymentLike = str | Deployment
-
-
 def _create_request(
     *,
     name: str,
-    model: str | Model,
-    version: str | Version,
+    model: ModelLike,
+    version: VersionLike,
     hardware: str,
     min_instances: int,
     max_instances: int,
@@ -55,7 +59,7 @@ def _create_request(
 def _update_request(
     deployment: DeploymentLike,
     *,
-    version: str | Version | None,
+    version: VersionLike | None,
     hardware: str | None,
     min_instances: int | None,
     max_instances: int | None,
@@ -126,8 +130,8 @@ class Deployments(SyncResource):
         self,
         *,
         name: str,
-        model: str | Model,
-        version: str | Version,
+        model: ModelLike,
+        version: VersionLike,
         hardware: str,
         min_instances: int,
         max_instances: int,
@@ -147,7 +151,7 @@ class Deployments(SyncResource):
         self,
         deployment: DeploymentLike,
         *,
-        version: str | Version | None = None,
+        version: VersionLike | None = None,
         hardware: str | None = None,
         min_instances: int | None = None,
         max_instances: int | None = None,
@@ -219,8 +223,8 @@ class AsyncDeployments(AsyncResource):
         self,
         *,
         name: str,
-        model: str | Model,
-        version: str | Version,
+        model: ModelLike,
+        version: VersionLike,
         hardware: str,
         min_instances: int,
         max_instances: int,
@@ -240,7 +244,7 @@ class AsyncDeployments(AsyncResource):
         self,
         deployment: DeploymentLike,
         *,
-        version: str | Version | None = None,
+        version: VersionLike | None = None,
         hardware: str | None = None,
         min_instances: int | None = None,
         max_instances: int | None = None,

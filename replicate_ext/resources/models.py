@@ -21,7 +21,7 @@ from replicate_api.models.model_update_request import ModelUpdateRequest
 
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import parse_model_name, version_id_of
+from .._refs import ModelLike, VersionLike, parse_model_name, version_id_of
 from ..types import Model, Prediction, Version
 from ._base import AsyncResource, SyncResource, as_dict, optional
 
@@ -38,10 +38,6 @@ def _version(data: Mapping[str, Any]) -> Version:
 
 def _prediction(data: Mapping[str, Any]) -> Prediction:
     return Prediction.from_dict(data)
-
-
-ModelLike = str | Model
-VersionLike = str | Version
 
 
 def _version_path(model: ModelLike, version: VersionLike) -> tuple[str, str, str]:

@@ -21,9 +21,18 @@ from .._config import timeout_for_prefer_wait
 from .._errors import decode_json
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import ModelRef, id_of, parse_deployment, parse_ref, parse_version
+from .._refs import (
+    DeploymentLike,
+    ModelLike,
+    ModelRef,
+    VersionLike,
+    id_of,
+    parse_deployment,
+    parse_ref,
+    parse_version,
+)
 from .._wait import DEFAULT_PREDICTION_TIMEOUT, prefer_header, prefer_wait_seconds
-from ..types import Deployment, Model, Prediction, Version
+from ..types import Prediction
 from ._base import (
     AsyncResource,
     SyncResource,
@@ -43,9 +52,9 @@ def _parse(data: Mapping[str, Any]) -> Prediction:
 
 def build_create_request(
     *,
-    version: str | Version | None = None,
-    model: str | Model | None = None,
-    deployment: str | Deployment | None = None,
+    version: VersionLike | None = None,
+    model: ModelLike | None = None,
+    deployment: DeploymentLike | None = None,
     input: Mapping[str, Any],
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
@@ -156,9 +165,9 @@ class Predictions(SyncResource):
     def create(
         self,
         *,
-        version: str | Version | None = None,
-        model: str | Model | None = None,
-        deployment: str | Deployment | None = None,
+        version: VersionLike | None = None,
+        model: ModelLike | None = None,
+        deployment: DeploymentLike | None = None,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
@@ -244,9 +253,9 @@ class AsyncPredictions(AsyncResource):
     async def create(
         self,
         *,
-        version: str | Version | None = None,
-        model: str | Model | None = None,
-        deployment: str | Deployment | None = None,
+        version: VersionLike | None = None,
+        model: ModelLike | None = None,
+        deployment: DeploymentLike | None = None,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,

@@ -14,9 +14,16 @@ from replicate_api.models.training_request import TrainingRequest
 
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import id_of, parse_model_name, parse_versioned_model, version_id_of
+from .._refs import (
+    ModelLike,
+    VersionLike,
+    id_of,
+    parse_model_name,
+    parse_versioned_model,
+    version_id_of,
+)
 from .._wait import DEFAULT_TRAINING_TIMEOUT
-from ..types import Model, Training, Version
+from ..types import Training, Version
 from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
 __all__ = ["AsyncTrainings", "Trainings"]
@@ -27,10 +34,10 @@ def _training(data: Mapping[str, Any]) -> Training:
 
 
 def _create_request(
-    version: str | Version,
-    model: str | Model | None,
+    version: VersionLike,
+    model: ModelLike | None,
     *,
-    destination: str | Model,
+    destination: ModelLike,
     input: Mapping[str, Any],
     webhook: str | None,
     webhook_events_filter: Sequence[str] | None,
@@ -82,10 +89,10 @@ class Trainings(SyncResource):
 
     def create(
         self,
-        version: str | Version,
+        version: VersionLike,
         *,
-        model: str | Model | None = None,
-        destination: str | Model,
+        model: ModelLike | None = None,
+        destination: ModelLike,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
@@ -140,10 +147,10 @@ class AsyncTrainings(AsyncResource):
 
     async def create(
         self,
-        version: str | Version,
+        version: VersionLike,
         *,
-        model: str | Model | None = None,
-        destination: str | Model,
+        model: ModelLike | None = None,
+        destination: ModelLike,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
