@@ -26,6 +26,7 @@ from ._errors import (
     UnprocessableEntityError,
     WaitTimeoutError,
 )
+from ._options import RequestOptions
 from ._pagination import AsyncPage, Page, apaginate
 from ._version import __version__
 from .types import (
@@ -105,6 +106,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "ReplicateError",
+    "RequestOptions",
     "SearchResult",
     "ServerSentEvent",
     "StreamUnavailableError",

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import httpx
 
@@ -19,8 +19,10 @@ from . import _config
 from ._async.pagination import ListCall
 from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
 from ._errors import ReplicateError, keep_prediction_id
+from ._options import RequestOptions, decode_body, prepare_request
 from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
+from ._refs import DeploymentLike, Ref
 from ._run import output_of, plan_run
 from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .types import Prediction, SearchResult
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient", "Client", "default_client", "paginate", "run", "stream"]
 
 T = TypeVar("T")
+# A progress hook: called with each state of the prediction seen while waiting.
+OnUpdate = Callable[[Prediction], object]
 
 
 def _file_url(created: Any) -> str:
@@ -157,6 +161,33 @@ class Client:
         ``.headers`` are the HTTP response's and ``.parse()`` the usual result."""
         return RawResponseProxy(self, is_async=False)
 
+    def request(
+        self,
+        method: str | Mapping[str, Any],
+        path: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> Any:
+        """Call any API operation, including one this SDK has no method for yet, with the
+        client's auth, retries, timeouts, logging and typed errors. Returns the decoded JSON
+        (None for an empty body, the text of a ``text/*`` body).
+
+        Pass a method and a path relative to ``base_url``, or what a generated operation's
+        ``build_request(...)`` returns (keywords then add to it, like ``extra_query``,
+        ``extra_body`` and ``extra_headers``):
+
+        >>> client.request("GET", "/account")["username"]  # doctest: +SKIP
+        >>> from replicate_api.api.predictions import get  # doctest: +SKIP
+        >>> client.request(get.build_request("abc123"))["status"]  # doctest: +SKIP
+        """
+        request = prepare_request(
+            method, path, params=params, json=json, headers=headers, timeout=timeout
+        )
+        return decode_body(self._client.request(**request))
+
     # -- resources -------------------------------------------------------------------------
 
     @cached_property
@@ -215,21 +246,23 @@ class Client:
 
     def stream(
         self,
-        ref: str | None = None,
+        ref: Ref | None = None,
         input: Mapping[str, Any] | None = None,
         *,
-        deployment: str | None = None,
+        deployment: DeploymentLike | None = None,
         prediction: Prediction | str | None = None,
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
         max_reconnects: int = 5,
+        on_update: OnUpdate | None = None,
     ) -> Iterator[ServerSentEvent]:
         """Run a model with streaming and yield its server-sent events as they arrive.
 
         Or follow an existing prediction: ``stream(prediction=p_or_id)``. Output events print
         as their text; an ``error`` event raises ModelError; iteration ends after ``done``. A
         dropped stream resumes (Last-Event-ID), at most ``max_reconnects`` times in a row.
+        ``on_update`` is called with the prediction once it is created (or fetched).
 
         >>> for event in client.stream("demo/stream", input={"prompt": "hi"}):  # doctest: +SKIP
         ...     print(event, end="")
@@ -246,22 +279,25 @@ class Client:
             webhook_events_filter=webhook_events_filter,
             file_encoding=file_encoding,
             max_reconnects=max_reconnects,
+            on_update=on_update,
         )
 
-    def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+    def search(
+        self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
+    ) -> SearchResult:
         """Search models, collections and docs."""
         from .resources.misc import Search
 
-        return Search(self._client)(query, limit=limit)
+        return Search(self._client)(query, limit=limit, **options)
 
     # -- run / wait / paginate -------------------------------------------------------------
 
     def run(
         self,
-        ref: str | None = None,
+        ref: Ref | None = None,
         input: Mapping[str, Any] | None = None,
         *,
-        deployment: str | None = None,
+        deployment: DeploymentLike | None = None,
         wait: bool | int = True,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
@@ -269,11 +305,14 @@ class Client:
         use_file_output: bool = True,
         file_encoding: FileEncoding = "auto",
         cancel_on_timeout: bool = False,
+        on_update: OnUpdate | None = None,
     ) -> Any:
         """Run a model and return its output.
 
-        ``ref`` is ``"owner/name"`` (official-model route), ``"owner/name:version"`` or a
-        version id; or pass ``deployment="owner/name"``. The prediction is created in sync mode
+        ``ref`` is ``"owner/name"`` (official-model route), ``"owner/name:version"``, a
+        version id, or a Model or Version the SDK returned; or pass ``deployment="owner/name"``
+        (or a Deployment). ``on_update`` is called with the created prediction and each state
+        polled while waiting. The prediction is created in sync mode
         (``Prefer: wait``) and then polled until it finishes. A failed prediction raises
         ModelError; after ``timeout`` seconds (30 minutes unless given; ``None`` waits without
         limit) WaitTimeoutError (with the prediction) is raised.
@@ -305,13 +344,17 @@ class Client:
             webhook_events_filter=webhook_events_filter,
             wait=plan.prefer_wait,
         )
-        if not is_terminal(prediction.status):
+        if is_terminal(prediction.status):
+            if on_update is not None:
+                on_update(prediction)
+        else:
             try:
                 prediction = self.predictions.wait(
                     prediction,
                     timeout=plan.remaining(),
                     cancel_on_timeout=cancel_on_timeout,
                     already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                    on_update=on_update,
                 )
             except (Exception, KeyboardInterrupt) as error:
                 keep_prediction_id(error, prediction.id)
@@ -325,15 +368,18 @@ class Client:
         *,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
+        on_update: OnUpdate | None = None,
     ) -> Prediction:
         """Poll a prediction (or id) until succeeded, failed, canceled or aborted.
 
         WaitTimeoutError (carrying the last state) after ``timeout`` seconds (30 minutes unless
         given; ``None`` waits without limit); with ``cancel_on_timeout`` the prediction is
-        canceled first.
+        canceled first. ``on_update`` is called with the starting state and each polled one.
+
+        >>> client.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
         return self.predictions.wait(
-            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout, on_update=on_update
         )
 
     def paginate(self, source: Page[T] | Callable[[], Page[T]]) -> Iterator[T]:
@@ -447,6 +493,22 @@ class AsyncClient:
         """See :attr:`Client.with_raw_response` (the wrapped methods are awaited)."""
         return RawResponseProxy(self, is_async=True)
 
+    async def request(
+        self,
+        method: str | Mapping[str, Any],
+        path: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> Any:
+        """See :meth:`Client.request`: ``await client.request(get.build_request("abc"))``."""
+        request = prepare_request(
+            method, path, params=params, json=json, headers=headers, timeout=timeout
+        )
+        return decode_body(await self._client.request(**request))
+
     @cached_property
     def predictions(self) -> AsyncPredictions:
         from .resources.predictions import AsyncPredictions
@@ -503,15 +565,16 @@ class AsyncClient:
 
     def stream(
         self,
-        ref: str | None = None,
+        ref: Ref | None = None,
         input: Mapping[str, Any] | None = None,
         *,
-        deployment: str | None = None,
+        deployment: DeploymentLike | None = None,
         prediction: Prediction | str | None = None,
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         file_encoding: FileEncoding = "auto",
         max_reconnects: int = 5,
+        on_update: OnUpdate | None = None,
     ) -> AsyncIterator[ServerSentEvent]:
         """See :meth:`Client.stream`: ``async for event in client.stream(...)``."""
         from ._streaming import stream_run_async
@@ -526,19 +589,22 @@ class AsyncClient:
             webhook_events_filter=webhook_events_filter,
             file_encoding=file_encoding,
             max_reconnects=max_reconnects,
+            on_update=on_update,
         )
 
-    async def search(self, query: str, *, limit: int | None = None) -> SearchResult:
+    async def search(
+        self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
+    ) -> SearchResult:
         from .resources.misc import AsyncSearch
 
-        return await AsyncSearch(self._client)(query, limit=limit)
+        return await AsyncSearch(self._client)(query, limit=limit, **options)
 
     async def run(
         self,
-        ref: str | None = None,
+        ref: Ref | None = None,
         input: Mapping[str, Any] | None = None,
         *,
-        deployment: str | None = None,
+        deployment: DeploymentLike | None = None,
         wait: bool | int = True,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
@@ -546,6 +612,7 @@ class AsyncClient:
         use_file_output: bool = True,
         file_encoding: FileEncoding = "auto",
         cancel_on_timeout: bool = False,
+        on_update: OnUpdate | None = None,
     ) -> Any:
         """See :meth:`Client.run`; file outputs come back as AsyncFileOutput."""
         plan = plan_run(
@@ -572,13 +639,19 @@ class AsyncClient:
             webhook_events_filter=webhook_events_filter,
             wait=plan.prefer_wait,
         )
-        if not is_terminal(prediction.status):
+        if is_terminal(prediction.status):
+            if on_update is not None:
+                from .resources._base import notify
+
+                await notify(on_update, prediction)
+        else:
             try:
                 prediction = await self.predictions.wait(
                     prediction,
                     timeout=plan.remaining(),
                     cancel_on_timeout=cancel_on_timeout,
                     already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                    on_update=on_update,
                 )
             except (Exception, KeyboardInterrupt) as error:
                 keep_prediction_id(error, prediction.id)
@@ -592,10 +665,11 @@ class AsyncClient:
         *,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
+        on_update: OnUpdate | None = None,
     ) -> Prediction:
-        """See :meth:`Client.wait`."""
+        """See :meth:`Client.wait` (``on_update`` may also be an async function)."""
         return await self.predictions.wait(
-            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            prediction, timeout=timeout, cancel_on_timeout=cancel_on_timeout, on_update=on_update
         )
 
     def paginate(self, source: AsyncPage[T] | ListCall[T]) -> AsyncIterator[T]:
@@ -637,10 +711,10 @@ def default_client() -> Client:
 
 
 def run(
-    ref: str | None = None,
+    ref: Ref | None = None,
     input: Mapping[str, Any] | None = None,
     *,
-    deployment: str | None = None,
+    deployment: DeploymentLike | None = None,
     wait: bool | int = True,
     timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
     webhook: str | None = None,
@@ -648,6 +722,7 @@ def run(
     use_file_output: bool = True,
     file_encoding: FileEncoding = "auto",
     cancel_on_timeout: bool = False,
+    on_update: OnUpdate | None = None,
 ) -> Any:
     """:meth:`Client.run` on the default client (configured from the environment).
 
@@ -664,6 +739,7 @@ def run(
         use_file_output=use_file_output,
         file_encoding=file_encoding,
         cancel_on_timeout=cancel_on_timeout,
+        on_update=on_update,
     )
 
 

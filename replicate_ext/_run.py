@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from ._errors import ModelError
-from ._refs import ModelRef, parse_deployment, parse_ref
+from ._refs import DeploymentLike, ModelRef, Ref, parse_deployment, parse_ref
 from ._wait import prefer_wait_seconds
 from .types import Prediction
 
@@ -36,8 +36,8 @@ class RunPlan:
 
 
 def plan_run(
-    ref: str | None,
-    deployment: str | None,
+    ref: Ref | None,
+    deployment: DeploymentLike | None,
     input: Mapping[str, Any] | None,
     *,
     wait: bool | int,
@@ -61,20 +61,20 @@ def plan_run(
         prefer_wait = prefer_wait_seconds(wait, timeout)
     else:
         raise TypeError(f"wait must be True, False or a number of seconds, got {wait!r}")
-    version = model = None
+    version = model = deployment_name = None
     if deployment is not None:
-        parse_deployment(deployment)
+        deployment_name = str(parse_deployment(deployment))
     else:
         assert ref is not None
         target = parse_ref(ref)
         if isinstance(target, ModelRef):
-            model = ref
+            model = str(target)
         else:
             version = target.id
     return RunPlan(
         version=version,
         model=model,
-        deployment=deployment,
+        deployment=deployment_name,
         prefer_wait=prefer_wait,
         timeout=timeout,
         started=started,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import anyio
 import attrs
 import httpx
+from replicate_api.api.predictions import get as _get_operation
 
 from ._errors import (
     APIConnectionError,
@@ -25,10 +26,11 @@ from ._errors import (
     decode_json,
     keep_prediction_id,
 )
+from ._refs import DeploymentLike, Ref, validate_id
 from .types import Prediction
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client
+    from ._client import AsyncClient, Client, OnUpdate
     from ._files import FileEncoding
 
 __all__ = [
@@ -375,13 +377,17 @@ async def stream_prediction_events_async(
         await anyio.sleep(follower.dropped(cause))
 
 
+def _get_request(prediction_id: str) -> dict[str, Any]:
+    return _get_operation.build_request(validate_id(prediction_id, "prediction id"))
+
+
 def _get_prediction(client: _SyncRequester, prediction_id: str) -> Prediction:
-    response = client.request("GET", f"/predictions/{prediction_id}")
+    response = client.request(**_get_request(prediction_id))
     return Prediction.from_dict(_json_object(response))
 
 
 async def _get_prediction_async(client: _AsyncRequester, prediction_id: str) -> Prediction:
-    response = await client.request("GET", f"/predictions/{prediction_id}")
+    response = await client.request(**_get_request(prediction_id))
     return Prediction.from_dict(_json_object(response))
 
 
@@ -405,9 +411,9 @@ class _StreamPlan:
 
 
 def _plan_stream(
-    ref: str | None,
+    ref: Ref | None,
     input: Mapping[str, Any] | None,
-    deployment: str | None,
+    deployment: DeploymentLike | None,
     prediction: Prediction | str | None,
     file_encoding: str,
     webhook_events_filter: Sequence[str] | None,
@@ -442,22 +448,30 @@ def _plan_stream(
 
 def stream_run(
     client: Client,
-    ref: str | None = None,
+    ref: Ref | None = None,
     input: Mapping[str, Any] | None = None,
     *,
-    deployment: str | None = None,
+    deployment: DeploymentLike | None = None,
     prediction: Prediction | str | None = None,
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
     file_encoding: FileEncoding = "auto",
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+    on_update: OnUpdate | None = None,
 ) -> Iterator[ServerSentEvent]:
     """What `Client.stream` does; arguments are checked now, requests start on iteration."""
     plan = _plan_stream(
         ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
     )
     return _stream_run(
-        client, plan, input, webhook, webhook_events_filter, file_encoding, max_reconnects
+        client,
+        plan,
+        input,
+        webhook,
+        webhook_events_filter,
+        file_encoding,
+        max_reconnects,
+        on_update,
     )
 
 
@@ -469,6 +483,7 @@ def _stream_run(
     webhook_events_filter: Sequence[str] | None,
     file_encoding: FileEncoding,
     max_reconnects: int,
+    on_update: OnUpdate | None,
 ) -> Iterator[ServerSentEvent]:
     target = plan.existing
     created: str | None = None  # the id of a prediction this call creates
@@ -486,6 +501,10 @@ def _stream_run(
             stream=True,
         )
         created = target.id
+    if on_update is not None:
+        if isinstance(target, str):  # the hook gets a Prediction, not an id
+            target = client.predictions.get(target)
+        on_update(target)
     try:
         yield from stream_prediction_events(client._client, target, max_reconnects=max_reconnects)
     except (Exception, KeyboardInterrupt) as error:
@@ -496,22 +515,30 @@ def _stream_run(
 
 def stream_run_async(
     client: AsyncClient,
-    ref: str | None = None,
+    ref: Ref | None = None,
     input: Mapping[str, Any] | None = None,
     *,
-    deployment: str | None = None,
+    deployment: DeploymentLike | None = None,
     prediction: Prediction | str | None = None,
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
     file_encoding: FileEncoding = "auto",
     max_reconnects: int = DEFAULT_MAX_RECONNECTS,
+    on_update: OnUpdate | None = None,
 ) -> AsyncIterator[ServerSentEvent]:
     """What `AsyncClient.stream` does: checks arguments now, returns an async iterator."""
     plan = _plan_stream(
         ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
     )
     return _stream_run_async(
-        client, plan, input, webhook, webhook_events_filter, file_encoding, max_reconnects
+        client,
+        plan,
+        input,
+        webhook,
+        webhook_events_filter,
+        file_encoding,
+        max_reconnects,
+        on_update,
     )
 
 
@@ -523,6 +550,7 @@ async def _stream_run_async(
     webhook_events_filter: Sequence[str] | None,
     file_encoding: FileEncoding,
     max_reconnects: int,
+    on_update: OnUpdate | None,
 ) -> AsyncIterator[ServerSentEvent]:
     target = plan.existing
     created: str | None = None  # the id of a prediction this call creates
@@ -542,6 +570,12 @@ async def _stream_run_async(
             stream=True,
         )
         created = target.id
+    if on_update is not None:
+        from .resources._base import notify
+
+        if isinstance(target, str):  # the hook gets a Prediction, not an id
+            target = await client.predictions.get(target)
+        await notify(on_update, target)
     events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
     # Closed explicitly: closing this generator early must close the stream's response now, as
     # `yield from` does in the sync twin, not whenever the event loop finalizes `events`.

@@ -1,11 +1,13 @@
 """Shared plumbing of the resource classes: the client handle, pages and small helpers.
 
-Resources are thin: a generated ``build_request`` builds the request, the base client sends it,
-a ``from_dict`` parses the JSON. Sync and async twins differ only by ``await``.
+Resources are thin: a generated ``build_request`` builds the request, the per-call
+:class:`~replicate_ext._options.RequestOptions` are applied to it, the base client sends it, a
+``from_dict`` parses the JSON. Sync and async twins differ only by ``await``.
 """
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -14,11 +16,20 @@ import httpx
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._errors import WaitTimeoutError, decode_json
+from .._options import RequestOptions, apply_options
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from .._wait import WaitState
 
 T = TypeVar("T")
 Parser = Callable[[Mapping[str, Any]], T]
+# The progress hook of wait/run: called with each state seen; the async client's may be async.
+OnUpdate = Callable[[Any], object]
+
+
+def with_options(request: dict[str, Any], options: RequestOptions) -> dict[str, Any]:
+    """``request`` with the caller's per-call options applied (unchanged when there are none,
+    the common case on the hot path)."""
+    return apply_options(request, options) if options else request
 
 
 def _page_items(data: Any, parse: Parser[T]) -> tuple[list[T], str | None, str | None]:
@@ -40,18 +51,21 @@ class SyncResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def _send(self, request: dict[str, Any]) -> httpx.Response:
-        return self._client.request(**request)
+    def _send(self, request: dict[str, Any], options: RequestOptions) -> httpx.Response:
+        return self._client.request(**with_options(request, options))
 
-    def _json(self, request: dict[str, Any]) -> Any:
-        return decode_json(self._client.request(**request))
+    def _json(self, request: dict[str, Any], options: RequestOptions) -> Any:
+        return decode_json(self._client.request(**with_options(request, options)))
 
-    def _page(self, request: dict[str, Any], parse: Parser[T]) -> Page[T]:
+    def _page(self, request: dict[str, Any], parse: Parser[T], options: RequestOptions) -> Page[T]:
+        return self._next_page(with_options(request, options), parse)
+
+    def _next_page(self, request: dict[str, Any], parse: Parser[T]) -> Page[T]:
         data = decode_json(self._client.request(**request))
         items, nxt, prev = _page_items(data, parse)
 
         def fetch(next_url: str) -> Page[T]:
-            return self._page(_next_request(request, next_url), parse)
+            return self._next_page(_next_request(request, next_url), parse)
 
         return Page(items, nxt, prev, fetch=fetch)
 
@@ -62,18 +76,23 @@ class AsyncResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def _send(self, request: dict[str, Any]) -> httpx.Response:
-        return await self._client.request(**request)
+    async def _send(self, request: dict[str, Any], options: RequestOptions) -> httpx.Response:
+        return await self._client.request(**with_options(request, options))
 
-    async def _json(self, request: dict[str, Any]) -> Any:
-        return decode_json(await self._client.request(**request))
+    async def _json(self, request: dict[str, Any], options: RequestOptions) -> Any:
+        return decode_json(await self._client.request(**with_options(request, options)))
 
-    async def _page(self, request: dict[str, Any], parse: Parser[T]) -> AsyncPage[T]:
+    async def _page(
+        self, request: dict[str, Any], parse: Parser[T], options: RequestOptions
+    ) -> AsyncPage[T]:
+        return await self._next_page(with_options(request, options), parse)
+
+    async def _next_page(self, request: dict[str, Any], parse: Parser[T]) -> AsyncPage[T]:
         data = decode_json(await self._client.request(**request))
         items, nxt, prev = _page_items(data, parse)
 
         async def fetch(next_url: str) -> AsyncPage[T]:
-            return await self._page(_next_request(request, next_url), parse)
+            return await self._next_page(_next_request(request, next_url), parse)
 
         return AsyncPage(items, nxt, prev, fetch=fetch)
 
@@ -100,12 +119,19 @@ def wait_sync(
     timeout: float | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
+    on_update: OnUpdate | None = None,
 ) -> Any:
-    """The polling loop over :class:`WaitState` (predictions and trainings alike)."""
+    """The polling loop over :class:`WaitState` (predictions and trainings alike).
+
+    ``on_update`` sees the starting state and then every polled one."""
     state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    if on_update is not None:
+        on_update(current)
     while (delay := state.next_delay()) is not None:
         time.sleep(delay)
         state.update(get(state.current.id))
+        if on_update is not None:
+            on_update(state.current)
     if state.timed_out:
         last = state.current
         if cancel_on_timeout:
@@ -122,17 +148,29 @@ async def wait_async(
     timeout: float | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
+    on_update: OnUpdate | None = None,
 ) -> Any:
-    """Async :func:`wait_sync`."""
+    """Async :func:`wait_sync`; ``on_update`` may be a plain or an async callable."""
     import anyio
 
     state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    if on_update is not None:
+        await notify(on_update, current)
     while (delay := state.next_delay()) is not None:
         await anyio.sleep(delay)
         state.update(await get(state.current.id))
+        if on_update is not None:
+            await notify(on_update, state.current)
     if state.timed_out:
         last = state.current
         if cancel_on_timeout:
             last = await cancel(last.id)
         raise WaitTimeoutError(last, state.waited)
     return state.current
+
+
+async def notify(on_update: OnUpdate, state: Any) -> None:
+    """Call an async client's progress hook, awaiting it when it is a coroutine function."""
+    result = on_update(state)
+    if inspect.isawaitable(result):
+        await result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from replicate_api.api.deployments import create as _create
 from replicate_api.api.deployments import delete as _delete
@@ -13,8 +13,16 @@ from replicate_api.api.deployments import update as _update
 from replicate_api.models.deployment_create_request import DeploymentCreateRequest
 from replicate_api.models.deployment_update_request import DeploymentUpdateRequest
 
+from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import parse_deployment, parse_model_name
+from .._refs import (
+    DeploymentLike,
+    ModelLike,
+    VersionLike,
+    parse_deployment,
+    parse_model_name,
+    version_id_of,
+)
 from ..types import Deployment, Prediction
 from ._base import AsyncResource, SyncResource, as_dict, optional
 from .predictions import AsyncPredictions, Predictions
@@ -27,14 +35,20 @@ def _deployment(data: Mapping[str, Any]) -> Deployment:
 
 
 def _create_request(
-    *, name: str, model: str, version: str, hardware: str, min_instances: int, max_instances: int
+    *,
+    name: str,
+    model: ModelLike,
+    version: VersionLike,
+    hardware: str,
+    min_instances: int,
+    max_instances: int,
 ) -> dict[str, Any]:
-    parse_model_name(model)
+    owner, model_name = parse_model_name(model)
     return _create.build_request(
         body=DeploymentCreateRequest(
             name=name,
-            model=model,
-            version=version,
+            model=f"{owner}/{model_name}",
+            version=version_id_of(version),
             hardware=hardware,
             min_instances=min_instances,
             max_instances=max_instances,
@@ -43,9 +57,9 @@ def _create_request(
 
 
 def _update_request(
-    deployment: str,
+    deployment: DeploymentLike,
     *,
-    version: str | None,
+    version: VersionLike | None,
     hardware: str | None,
     min_instances: int | None,
     max_instances: int | None,
@@ -55,7 +69,7 @@ def _update_request(
         ref.owner,
         ref.name,
         body=DeploymentUpdateRequest(
-            version=optional(version),
+            version=optional(None if version is None else version_id_of(version)),
             hardware=optional(hardware),
             min_instances=optional(min_instances),
             max_instances=optional(max_instances),
@@ -74,7 +88,7 @@ class DeploymentPredictions(SyncResource):
 
     def create(
         self,
-        deployment: str,
+        deployment: DeploymentLike,
         *,
         input: Mapping[str, Any],
         webhook: str | None = None,
@@ -82,6 +96,7 @@ class DeploymentPredictions(SyncResource):
         stream: bool | None = None,
         wait: bool | int | None = None,
         cancel_after: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prediction:
         """Start a prediction on a deployment (``"owner/name"``)."""
         return self._predictions.create(
@@ -92,6 +107,7 @@ class DeploymentPredictions(SyncResource):
             stream=stream,
             wait=wait,
             cancel_after=cancel_after,
+            **options,
         )
 
 
@@ -102,22 +118,24 @@ class Deployments(SyncResource):
         super().__init__(client)
         self.predictions = DeploymentPredictions(client, Predictions(client))
 
-    def list(self) -> Page[Deployment]:
-        return self._page(_list.build_request(), _deployment)
+    def list(self, **options: Unpack[RequestOptions]) -> Page[Deployment]:
+        return self._page(_list.build_request(), _deployment, options)
 
-    def get(self, deployment: str) -> Deployment:
+    def get(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> Deployment:
         ref = parse_deployment(deployment)
-        return Deployment.from_dict(as_dict(self._json(_get.build_request(ref.owner, ref.name))))
+        request = _get.build_request(ref.owner, ref.name)
+        return Deployment.from_dict(as_dict(self._json(request, options)))
 
     def create(
         self,
         *,
         name: str,
-        model: str,
-        version: str,
+        model: ModelLike,
+        version: VersionLike,
         hardware: str,
         min_instances: int,
         max_instances: int,
+        **options: Unpack[RequestOptions],
     ) -> Deployment:
         request = _create_request(
             name=name,
@@ -127,16 +145,17 @@ class Deployments(SyncResource):
             min_instances=min_instances,
             max_instances=max_instances,
         )
-        return Deployment.from_dict(as_dict(self._json(request)))
+        return Deployment.from_dict(as_dict(self._json(request, options)))
 
     def update(
         self,
-        deployment: str,
+        deployment: DeploymentLike,
         *,
-        version: str | None = None,
+        version: VersionLike | None = None,
         hardware: str | None = None,
         min_instances: int | None = None,
         max_instances: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Deployment:
         request = _update_request(
             deployment,
@@ -145,11 +164,11 @@ class Deployments(SyncResource):
             min_instances=min_instances,
             max_instances=max_instances,
         )
-        return Deployment.from_dict(as_dict(self._json(request)))
+        return Deployment.from_dict(as_dict(self._json(request, options)))
 
-    def delete(self, deployment: str) -> None:
+    def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:
         ref = parse_deployment(deployment)
-        self._send(_delete.build_request(ref.owner, ref.name))
+        self._send(_delete.build_request(ref.owner, ref.name), options)
 
 
 class AsyncDeploymentPredictions(AsyncResource):
@@ -161,7 +180,7 @@ class AsyncDeploymentPredictions(AsyncResource):
 
     async def create(
         self,
-        deployment: str,
+        deployment: DeploymentLike,
         *,
         input: Mapping[str, Any],
         webhook: str | None = None,
@@ -169,6 +188,7 @@ class AsyncDeploymentPredictions(AsyncResource):
         stream: bool | None = None,
         wait: bool | int | None = None,
         cancel_after: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prediction:
         return await self._predictions.create(
             deployment=deployment,
@@ -178,6 +198,7 @@ class AsyncDeploymentPredictions(AsyncResource):
             stream=stream,
             wait=wait,
             cancel_after=cancel_after,
+            **options,
         )
 
 
@@ -188,23 +209,26 @@ class AsyncDeployments(AsyncResource):
         super().__init__(client)
         self.predictions = AsyncDeploymentPredictions(client, AsyncPredictions(client))
 
-    async def list(self) -> AsyncPage[Deployment]:
-        return await self._page(_list.build_request(), _deployment)
+    async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[Deployment]:
+        return await self._page(_list.build_request(), _deployment, options)
 
-    async def get(self, deployment: str) -> Deployment:
+    async def get(
+        self, deployment: DeploymentLike, **options: Unpack[RequestOptions]
+    ) -> Deployment:
         ref = parse_deployment(deployment)
-        data = await self._json(_get.build_request(ref.owner, ref.name))
+        data = await self._json(_get.build_request(ref.owner, ref.name), options)
         return Deployment.from_dict(as_dict(data))
 
     async def create(
         self,
         *,
         name: str,
-        model: str,
-        version: str,
+        model: ModelLike,
+        version: VersionLike,
         hardware: str,
         min_instances: int,
         max_instances: int,
+        **options: Unpack[RequestOptions],
     ) -> Deployment:
         request = _create_request(
             name=name,
@@ -214,16 +238,17 @@ class AsyncDeployments(AsyncResource):
             min_instances=min_instances,
             max_instances=max_instances,
         )
-        return Deployment.from_dict(as_dict(await self._json(request)))
+        return Deployment.from_dict(as_dict(await self._json(request, options)))
 
     async def update(
         self,
-        deployment: str,
+        deployment: DeploymentLike,
         *,
-        version: str | None = None,
+        version: VersionLike | None = None,
         hardware: str | None = None,
         min_instances: int | None = None,
         max_instances: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Deployment:
         request = _update_request(
             deployment,
@@ -232,8 +257,8 @@ class AsyncDeployments(AsyncResource):
             min_instances=min_instances,
             max_instances=max_instances,
         )
-        return Deployment.from_dict(as_dict(await self._json(request)))
+        return Deployment.from_dict(as_dict(await self._json(request, options)))
 
-    async def delete(self, deployment: str) -> None:
+    async def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:
         ref = parse_deployment(deployment)
-        await self._send(_delete.build_request(ref.owner, ref.name))
+        await self._send(_delete.build_request(ref.owner, ref.name), options)

@@ -13,20 +13,24 @@ import os
 import secrets
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from pathlib import Path, PurePath
-from typing import IO, TYPE_CHECKING, Any, overload
+from typing import IO, Any, Unpack, overload
 
 import anyio.to_thread
 import attrs
-import httpx
+from replicate_api.api.files import create as _create
+from replicate_api.api.files import delete as _delete
+from replicate_api.api.files import download as _download
+from replicate_api.api.files import get as _get
+from replicate_api.api.files import list as _list
+from replicate_api.models.file_create_request import FileCreateRequest
+from replicate_api.types import File as _Payload
 
-from .._errors import decode_json
 from .._files import FileSource, _remaining_size, guess_content_type
-from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
-from .._refs import validate_id
+from .._options import RequestOptions
+from .._pagination import AsyncPage, Page
+from .._refs import id_of
 from ..types import File
-
-if TYPE_CHECKING:
-    from .._base_client import AsyncAPIClient, SyncAPIClient
+from ._base import AsyncResource, SyncResource, as_dict, with_options
 
 __all__ = ["AsyncFiles", "FileUpload", "Files"]
 
@@ -124,14 +128,24 @@ def _part(boundary: str, name: str, value: bytes, content_type: str) -> bytes:
     )
 
 
+def _field_part(boundary: str, name: str, value: Any) -> bytes:
+    if isinstance(value, str):
+        return _part(boundary, _quote(name), value.encode(), "text/plain; charset=utf-8")
+    return _part(boundary, _quote(name), json.dumps(value).encode(), "application/json")
+
+
 def plan_upload(
     file: PathOrFile,
     *,
     filename: str | None = None,
     content_type: str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    extra_fields: Mapping[str, Any] | None = None,
 ) -> FileUpload:
-    """Validate the arguments and open the file; raises before any network call on bad input."""
+    """Validate the arguments and open the file; raises before any network call on bad input.
+
+    ``extra_fields`` become form fields of their own (text, or JSON for anything else) before
+    the file's bytes: a field the API gained before this SDK learned it."""
     size: int | None
     start: int | None = 0
     close_stream = False
@@ -171,6 +185,7 @@ def plan_upload(
     else:
         raise TypeError(f"expected a path, an open binary file or bytes, got {type(file).__name__}")
 
+    boundary = secrets.token_hex(16)
     try:
         content_type = content_type or guess_content_type(filename, head)
         filename = filename or "file"
@@ -179,16 +194,19 @@ def plan_upload(
         if "\r" in content_type or "\n" in content_type:
             raise ValueError("content_type must be a single line")
         metadata_json = json.dumps(dict(metadata or {}), separators=(",", ":")).encode()
+        extra_parts = b"".join(
+            _field_part(boundary, str(name), value) for name, value in (extra_fields or {}).items()
+        )
     except BaseException:
         if close_stream:
             stream.close()
         raise
 
-    boundary = secrets.token_hex(16)
     head_bytes = (
         _part(boundary, "filename", filename.encode(), "text/plain; charset=utf-8")
         + _part(boundary, "type", content_type.encode(), "text/plain; charset=utf-8")
         + _part(boundary, "metadata", metadata_json, "application/json")
+        + extra_parts
         + (
             f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '
             f'filename="{_quote(filename)}"\r\nContent-Type: {content_type}\r\n\r\n'
@@ -198,28 +216,56 @@ def plan_upload(
     return FileUpload(stream, head_bytes, tail, boundary, size, close_stream, start)
 
 
-def _file(response: httpx.Response) -> File:
-    return File.from_dict(decode_json(response))
+def _id(file: str | File) -> str:
+    return id_of(file, File, "file id")
 
 
-def _page_of_files(response: httpx.Response) -> tuple[list[File], str | None, str | None]:
-    results, next_url, previous = parse_page_fields(decode_json(response))
-    return [File.from_dict(item) for item in results if isinstance(item, dict)], next_url, previous
+# The generated multipart body would hold the whole file in memory: only the operation's method
+# and URL are taken from it, and the body is ours, streamed (see FileUpload).
+_CREATE = _create.build_request(body=FileCreateRequest(content=_Payload(payload=io.BytesIO())))
 
 
-def _download_path(file_id: str) -> str:
-    return f"/files/{_check_id(file_id)}/download"
+def _create_request(upload: FileUpload, body: Any) -> dict[str, Any]:
+    return {
+        "method": _CREATE["method"],
+        "url": _CREATE["url"],
+        "content": body,
+        "headers": upload.headers,
+        "idempotent": False,
+    }
 
 
-def _check_id(file_id: str) -> str:
-    return validate_id(file_id, "file id")
+def _download_request(file: str | File) -> dict[str, Any]:
+    # The signed-link parameters are for links handed to others; with the API token they are
+    # not needed, and None leaves them out of the query.
+    unsigned: Any = None
+    request = _download.build_request(
+        _id(file), owner=unsigned, expiry=unsigned, signature=unsigned
+    )
+    request["stream"] = True
+    return request
 
 
-class Files:
+def _plan(
+    file: PathOrFile,
+    filename: str | None,
+    content_type: str | None,
+    metadata: Mapping[str, Any] | None,
+    options: RequestOptions,
+) -> FileUpload:
+    # extra_body of an upload: more form fields (the body is multipart, not JSON).
+    fields = options.pop("extra_body", None)
+    return plan_upload(
+        file,
+        filename=filename,
+        content_type=content_type,
+        metadata=metadata,
+        extra_fields=fields,
+    )
+
+
+class Files(SyncResource):
     """`client.files`: upload, list, get, delete and download files."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def create(
         self,
@@ -228,72 +274,68 @@ class Files:
         filename: str | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> File:
         """Upload a file (a path, an open binary file or bytes), streaming it from disk.
 
         >>> client.files.create(Path("photo.jpg"), metadata={"user": 1}).id  # doctest: +SKIP
         """
-        upload = plan_upload(file, filename=filename, content_type=content_type, metadata=metadata)
+        upload = _plan(file, filename, content_type, metadata, options)
         try:
-            response = self._client.request(
-                "POST",
-                "/files",
-                content=upload.sync_body(),
-                headers=upload.headers,
-                idempotent=False,
-            )
+            data = self._json(_create_request(upload, upload.sync_body()), options)
         finally:
             upload.close()
-        return _file(response)
+        return File.from_dict(as_dict(data))
 
-    def get(self, file_id: str) -> File:
+    def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
         """A file's details."""
-        return _file(self._client.request("GET", f"/files/{_check_id(file_id)}"))
+        return File.from_dict(as_dict(self._json(_get.build_request(_id(file_id)), options)))
 
-    def list(self) -> Page[File]:
+    def list(self, **options: Unpack[RequestOptions]) -> Page[File]:
         """Your files, most recent first; iterating the page walks all following pages."""
-        return self._fetch_page("/files")
+        return self._page(_list.build_request(), File.from_dict, options)
 
-    def _fetch_page(self, url: str) -> Page[File]:
-        # Only the cursor of `next` is followed, against our own base URL (proxies stay in use).
-        url = next_page_url("/files", url)
-        results, next_url, previous = _page_of_files(self._client.request("GET", url))
-        return Page(results=results, next=next_url, previous=previous, fetch=self._fetch_page)
-
-    def delete(self, file_id: str) -> None:
+    def delete(self, file_id: str | File, **options: Unpack[RequestOptions]) -> None:
         """Delete a file; later requests for it answer 404."""
-        self._client.request("DELETE", f"/files/{_check_id(file_id)}")
+        self._send(_delete.build_request(_id(file_id)), options)
 
     @overload
-    def download(self, file_id: str, path: None = None) -> Iterator[bytes]: ...
-    @overload
-    def download(self, file_id: str, path: str | os.PathLike[str]) -> Path: ...
     def download(
-        self, file_id: str, path: str | os.PathLike[str] | None = None
+        self, file_id: str | File, path: None = None, **options: Unpack[RequestOptions]
+    ) -> Iterator[bytes]: ...
+    @overload
+    def download(
+        self,
+        file_id: str | File,
+        path: str | os.PathLike[str],
+        **options: Unpack[RequestOptions],
+    ) -> Path: ...
+    def download(
+        self,
+        file_id: str | File,
+        path: str | os.PathLike[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Iterator[bytes] | Path:
         """Stream a file's bytes: into `path` (returned), or as an iterator of chunks."""
-        url = _download_path(file_id)
+        request = with_options(_download_request(file_id), options)
         if path is None:
-            return self._iter_download(url)
+            return self._iter_download(request)
         target = Path(path)
         with target.open("wb") as handle:
-            for chunk in self._iter_download(url):
+            for chunk in self._iter_download(request):
                 handle.write(chunk)
         return target
 
-    def _iter_download(self, url: str) -> Iterator[bytes]:
-        response = self._client.request("GET", url, stream=True)
+    def _iter_download(self, request: dict[str, Any]) -> Iterator[bytes]:
+        response = self._client.request(**request)
         try:
             yield from response.iter_bytes(_CHUNK_SIZE)
         finally:
             response.close()
 
 
-class AsyncFiles:
+class AsyncFiles(AsyncResource):
     """Async twin of `Files` (`client.files` on `AsyncClient`)."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def create(
         self,
@@ -302,60 +344,61 @@ class AsyncFiles:
         filename: str | None = None,
         content_type: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> File:
         """Upload a file, streaming it from disk (reads run in a worker thread)."""
-        upload = plan_upload(file, filename=filename, content_type=content_type, metadata=metadata)
+        upload = _plan(file, filename, content_type, metadata, options)
         try:
-            response = await self._client.request(
-                "POST",
-                "/files",
-                content=upload.async_body(),
-                headers=upload.headers,
-                idempotent=False,
-            )
+            data = await self._json(_create_request(upload, upload.async_body()), options)
         finally:
             upload.close()
-        return _file(response)
+        return File.from_dict(as_dict(data))
 
-    async def get(self, file_id: str) -> File:
+    async def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
         """A file's details."""
-        return _file(await self._client.request("GET", f"/files/{_check_id(file_id)}"))
+        data = await self._json(_get.build_request(_id(file_id)), options)
+        return File.from_dict(as_dict(data))
 
-    async def list(self) -> AsyncPage[File]:
+    async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[File]:
         """Your files, most recent first; `async for` over the page walks all following pages."""
-        return await self._fetch_page("/files")
+        return await self._page(_list.build_request(), File.from_dict, options)
 
-    async def _fetch_page(self, url: str) -> AsyncPage[File]:
-        url = next_page_url("/files", url)
-        results, next_url, previous = _page_of_files(await self._client.request("GET", url))
-        return AsyncPage(results=results, next=next_url, previous=previous, fetch=self._fetch_page)
-
-    async def delete(self, file_id: str) -> None:
+    async def delete(self, file_id: str | File, **options: Unpack[RequestOptions]) -> None:
         """Delete a file; later requests for it answer 404."""
-        await self._client.request("DELETE", f"/files/{_check_id(file_id)}")
+        await self._send(_delete.build_request(_id(file_id)), options)
 
     @overload
-    async def download(self, file_id: str, path: None = None) -> AsyncIterator[bytes]: ...
-    @overload
-    async def download(self, file_id: str, path: str | os.PathLike[str]) -> Path: ...
     async def download(
-        self, file_id: str, path: str | os.PathLike[str] | None = None
+        self, file_id: str | File, path: None = None, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[bytes]: ...
+    @overload
+    async def download(
+        self,
+        file_id: str | File,
+        path: str | os.PathLike[str],
+        **options: Unpack[RequestOptions],
+    ) -> Path: ...
+    async def download(
+        self,
+        file_id: str | File,
+        path: str | os.PathLike[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncIterator[bytes] | Path:
         """Stream a file's bytes into `path` (returned), or return an async iterator of chunks:
         `async for chunk in await client.files.download(id)`."""
-        url = _download_path(file_id)
+        request = with_options(_download_request(file_id), options)
         if path is None:
-            return self._iter_download(url)
+            return self._iter_download(request)
         target = Path(path)
         # aclosing: a failed write closes the response at once (see AsyncFileOutput.save).
-        async with contextlib.aclosing(self._iter_download(url)) as chunks:
+        async with contextlib.aclosing(self._iter_download(request)) as chunks:
             with target.open("wb") as handle:
                 async for chunk in chunks:
                     handle.write(chunk)
         return target
 
-    async def _iter_download(self, url: str) -> AsyncGenerator[bytes, None]:
-        response = await self._client.request("GET", url, stream=True)
+    async def _iter_download(self, request: dict[str, Any]) -> AsyncGenerator[bytes, None]:
+        response = await self._client.request(**request)
         try:
             async for chunk in response.aiter_bytes(_CHUNK_SIZE):
                 yield chunk

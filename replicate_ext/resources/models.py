@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from replicate_api.api.models import create as _create
 from replicate_api.api.models import delete as _delete
@@ -19,8 +19,9 @@ from replicate_api.api.models import versions_list as _versions_list
 from replicate_api.models.model_create_request import ModelCreateRequest
 from replicate_api.models.model_update_request import ModelUpdateRequest
 
+from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import parse_model_name, validate_version_id
+from .._refs import ModelLike, VersionLike, parse_model_name, version_id_of
 from ..types import Model, Prediction, Version
 from ._base import AsyncResource, SyncResource, as_dict, optional
 
@@ -37,6 +38,10 @@ def _version(data: Mapping[str, Any]) -> Version:
 
 def _prediction(data: Mapping[str, Any]) -> Prediction:
     return Prediction.from_dict(data)
+
+
+def _version_path(model: ModelLike, version: VersionLike) -> tuple[str, str, str]:
+    return (*parse_model_name(model), version_id_of(version))
 
 
 def _create_request(
@@ -69,7 +74,7 @@ def _create_request(
     )
 
 
-def _update_request(model: str, fields: dict[str, str | None]) -> dict[str, Any]:
+def _update_request(model: ModelLike, fields: dict[str, str | None]) -> dict[str, Any]:
     owner, name = parse_model_name(model)
     request = _update.build_request(
         owner,
@@ -93,21 +98,20 @@ def _latest(model: Model) -> Version | None:
 class Versions(SyncResource):
     """``client.models.versions``: the versions of one model (``"owner/name"``)."""
 
-    def list(self, model: str) -> Page[Version]:
-        return self._page(_versions_list.build_request(*parse_model_name(model)), _version)
+    def list(self, model: ModelLike, **options: Unpack[RequestOptions]) -> Page[Version]:
+        request = _versions_list.build_request(*parse_model_name(model))
+        return self._page(request, _version, options)
 
-    def get(self, model: str, version_id: str) -> Version:
-        request = _versions_get.build_request(
-            *parse_model_name(model), validate_version_id(version_id)
-        )
-        return Version.from_dict(as_dict(self._json(request)))
+    def get(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> Version:
+        request = _versions_get.build_request(*_version_path(model, version_id))
+        return Version.from_dict(as_dict(self._json(request, options)))
 
-    def delete(self, model: str, version_id: str) -> None:
-        self._send(
-            _versions_delete.build_request(
-                *parse_model_name(model), validate_version_id(version_id)
-            )
-        )
+    def delete(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> None:
+        self._send(_versions_delete.build_request(*_version_path(model, version_id)), options)
 
 
 class Models(SyncResource):
@@ -120,14 +124,21 @@ class Models(SyncResource):
         super().__init__(client)
         self.versions = Versions(client)
 
-    def get(self, model: str) -> Model:
-        return Model.from_dict(as_dict(self._json(_get.build_request(*parse_model_name(model)))))
+    def get(self, model: ModelLike, **options: Unpack[RequestOptions]) -> Model:
+        request = _get.build_request(*parse_model_name(model))
+        return Model.from_dict(as_dict(self._json(request, options)))
 
-    def list(self, *, sort_by: str | None = None, sort_direction: str | None = None) -> Page[Model]:
+    def list(
+        self,
+        *,
+        sort_by: str | None = None,
+        sort_direction: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Page[Model]:
         request = _list.build_request(
             sort_by=optional(sort_by), sort_direction=optional(sort_direction)
         )
-        return self._page(request, _model)
+        return self._page(request, _model, options)
 
     def create(
         self,
@@ -141,6 +152,7 @@ class Models(SyncResource):
         paper_url: str | None = None,
         license_url: str | None = None,
         cover_image_url: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Model:
         request = _create_request(
             owner,
@@ -153,11 +165,11 @@ class Models(SyncResource):
             license_url=license_url,
             cover_image_url=cover_image_url,
         )
-        return Model.from_dict(as_dict(self._json(request)))
+        return Model.from_dict(as_dict(self._json(request, options)))
 
     def update(
         self,
-        model: str,
+        model: ModelLike,
         *,
         description: str | None = None,
         github_url: str | None = None,
@@ -165,6 +177,7 @@ class Models(SyncResource):
         license_url: str | None = None,
         readme: str | None = None,
         weights_url: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Model:
         request = _update_request(
             model,
@@ -177,50 +190,54 @@ class Models(SyncResource):
                 "weights_url": weights_url,
             },
         )
-        return Model.from_dict(as_dict(self._json(request)))
+        return Model.from_dict(as_dict(self._json(request, options)))
 
-    def delete(self, model: str) -> None:
-        self._send(_delete.build_request(*parse_model_name(model)))
+    def delete(self, model: ModelLike, **options: Unpack[RequestOptions]) -> None:
+        self._send(_delete.build_request(*parse_model_name(model)), options)
 
-    def search(self, query: str) -> Page[Model]:
+    def search(self, query: str, **options: Unpack[RequestOptions]) -> Page[Model]:
         """Models matching a free-text query."""
-        return self._page(_search_request(query), _model)
+        return self._page(_search_request(query), _model, options)
 
-    def examples(self, model: str) -> Page[Prediction]:
+    def examples(self, model: ModelLike, **options: Unpack[RequestOptions]) -> Page[Prediction]:
         """The example predictions shown on a model's page."""
-        return self._page(_examples.build_request(*parse_model_name(model)), _prediction)
+        request = _examples.build_request(*parse_model_name(model))
+        return self._page(request, _prediction, options)
 
-    def readme(self, model: str) -> str:
+    def readme(self, model: ModelLike, **options: Unpack[RequestOptions]) -> str:
         """The model's README (Markdown)."""
-        return self._send(_readme.build_request(*parse_model_name(model))).text
+        return self._send(_readme.build_request(*parse_model_name(model)), options).text
 
-    def get_latest_version(self, model: str) -> Version | None:
+    def get_latest_version(
+        self, model: ModelLike, **options: Unpack[RequestOptions]
+    ) -> Version | None:
         """The model's latest version, or None if it has none (e.g. an official model)."""
-        return _latest(self.get(model))
+        return _latest(self.get(model, **options))
 
-    def get_version(self, model: str, version_id: str) -> Version:
+    def get_version(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> Version:
         """One version of a model (same as ``models.versions.get``)."""
-        return self.versions.get(model, version_id)
+        return self.versions.get(model, version_id, **options)
 
 
 class AsyncVersions(AsyncResource):
     """Async twin of :class:`Versions`."""
 
-    async def list(self, model: str) -> AsyncPage[Version]:
-        return await self._page(_versions_list.build_request(*parse_model_name(model)), _version)
+    async def list(self, model: ModelLike, **options: Unpack[RequestOptions]) -> AsyncPage[Version]:
+        request = _versions_list.build_request(*parse_model_name(model))
+        return await self._page(request, _version, options)
 
-    async def get(self, model: str, version_id: str) -> Version:
-        request = _versions_get.build_request(
-            *parse_model_name(model), validate_version_id(version_id)
-        )
-        return Version.from_dict(as_dict(await self._json(request)))
+    async def get(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> Version:
+        request = _versions_get.build_request(*_version_path(model, version_id))
+        return Version.from_dict(as_dict(await self._json(request, options)))
 
-    async def delete(self, model: str, version_id: str) -> None:
-        await self._send(
-            _versions_delete.build_request(
-                *parse_model_name(model), validate_version_id(version_id)
-            )
-        )
+    async def delete(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> None:
+        await self._send(_versions_delete.build_request(*_version_path(model, version_id)), options)
 
 
 class AsyncModels(AsyncResource):
@@ -230,17 +247,21 @@ class AsyncModels(AsyncResource):
         super().__init__(client)
         self.versions = AsyncVersions(client)
 
-    async def get(self, model: str) -> Model:
+    async def get(self, model: ModelLike, **options: Unpack[RequestOptions]) -> Model:
         request = _get.build_request(*parse_model_name(model))
-        return Model.from_dict(as_dict(await self._json(request)))
+        return Model.from_dict(as_dict(await self._json(request, options)))
 
     async def list(
-        self, *, sort_by: str | None = None, sort_direction: str | None = None
+        self,
+        *,
+        sort_by: str | None = None,
+        sort_direction: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPage[Model]:
         request = _list.build_request(
             sort_by=optional(sort_by), sort_direction=optional(sort_direction)
         )
-        return await self._page(request, _model)
+        return await self._page(request, _model, options)
 
     async def create(
         self,
@@ -254,6 +275,7 @@ class AsyncModels(AsyncResource):
         paper_url: str | None = None,
         license_url: str | None = None,
         cover_image_url: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Model:
         request = _create_request(
             owner,
@@ -266,11 +288,11 @@ class AsyncModels(AsyncResource):
             license_url=license_url,
             cover_image_url=cover_image_url,
         )
-        return Model.from_dict(as_dict(await self._json(request)))
+        return Model.from_dict(as_dict(await self._json(request, options)))
 
     async def update(
         self,
-        model: str,
+        model: ModelLike,
         *,
         description: str | None = None,
         github_url: str | None = None,
@@ -278,6 +300,7 @@ class AsyncModels(AsyncResource):
         license_url: str | None = None,
         readme: str | None = None,
         weights_url: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Model:
         request = _update_request(
             model,
@@ -290,22 +313,30 @@ class AsyncModels(AsyncResource):
                 "weights_url": weights_url,
             },
         )
-        return Model.from_dict(as_dict(await self._json(request)))
+        return Model.from_dict(as_dict(await self._json(request, options)))
 
-    async def delete(self, model: str) -> None:
-        await self._send(_delete.build_request(*parse_model_name(model)))
+    async def delete(self, model: ModelLike, **options: Unpack[RequestOptions]) -> None:
+        await self._send(_delete.build_request(*parse_model_name(model)), options)
 
-    async def search(self, query: str) -> AsyncPage[Model]:
-        return await self._page(_search_request(query), _model)
+    async def search(self, query: str, **options: Unpack[RequestOptions]) -> AsyncPage[Model]:
+        return await self._page(_search_request(query), _model, options)
 
-    async def examples(self, model: str) -> AsyncPage[Prediction]:
-        return await self._page(_examples.build_request(*parse_model_name(model)), _prediction)
+    async def examples(
+        self, model: ModelLike, **options: Unpack[RequestOptions]
+    ) -> AsyncPage[Prediction]:
+        request = _examples.build_request(*parse_model_name(model))
+        return await self._page(request, _prediction, options)
 
-    async def readme(self, model: str) -> str:
-        return (await self._send(_readme.build_request(*parse_model_name(model)))).text
+    async def readme(self, model: ModelLike, **options: Unpack[RequestOptions]) -> str:
+        request = _readme.build_request(*parse_model_name(model))
+        return (await self._send(request, options)).text
 
-    async def get_latest_version(self, model: str) -> Version | None:
-        return _latest(await self.get(model))
+    async def get_latest_version(
+        self, model: ModelLike, **options: Unpack[RequestOptions]
+    ) -> Version | None:
+        return _latest(await self.get(model, **options))
 
-    async def get_version(self, model: str, version_id: str) -> Version:
-        return await self.versions.get(model, version_id)
+    async def get_version(
+        self, model: ModelLike, version_id: VersionLike, **options: Unpack[RequestOptions]
+    ) -> Version:
+        return await self.versions.get(model, version_id, **options)

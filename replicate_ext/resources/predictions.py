@@ -4,8 +4,8 @@ wait."""
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Unpack
 
 from replicate_api.api.deployments import predictions_create as _deployment_create
 from replicate_api.api.models import predictions_create as _model_create
@@ -19,11 +19,29 @@ from replicate_api.models.version_prediction_request import VersionPredictionReq
 
 from .._config import timeout_for_prefer_wait
 from .._errors import decode_json
+from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
+from .._refs import (
+    DeploymentLike,
+    ModelLike,
+    ModelRef,
+    VersionLike,
+    id_of,
+    parse_deployment,
+    parse_ref,
+    parse_version,
+)
 from .._wait import DEFAULT_PREDICTION_TIMEOUT, prefer_header, prefer_wait_seconds
 from ..types import Prediction
-from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
+from ._base import (
+    AsyncResource,
+    SyncResource,
+    as_dict,
+    optional,
+    wait_async,
+    wait_sync,
+    with_options,
+)
 
 __all__ = ["AsyncPredictions", "Predictions", "build_create_request"]
 
@@ -34,9 +52,9 @@ def _parse(data: Mapping[str, Any]) -> Prediction:
 
 def build_create_request(
     *,
-    version: str | None = None,
-    model: str | None = None,
-    deployment: str | None = None,
+    version: VersionLike | None = None,
+    model: ModelLike | None = None,
+    deployment: DeploymentLike | None = None,
     input: Mapping[str, Any],
     webhook: str | None = None,
     webhook_events_filter: Sequence[str] | None = None,
@@ -46,9 +64,10 @@ def build_create_request(
 ) -> dict[str, Any]:
     """Route a create to the right endpoint and build its request (no I/O).
 
-    Exactly one of ``version`` (a version id or ``owner/name:version``), ``model``
-    (``owner/name`` → official-model route, or ``owner/name:version``) or ``deployment``
-    (``owner/name``). Raises ValueError/TypeError for bad arguments.
+    Exactly one of ``version`` (any version id, ``owner/name:version`` or a Version),
+    ``model`` (``owner/name`` or a Model → official-model route, or ``owner/name:version``) or
+    ``deployment`` (``owner/name`` or a Deployment). Raises ValueError/TypeError for bad
+    arguments.
     """
     given = [name for name, value in (("version", version), ("model", model),
              ("deployment", deployment)) if value is not None]  # fmt: skip
@@ -80,7 +99,11 @@ def build_create_request(
             prefer=prefer,
             cancel_after=cancel,
         )
-    target = parse_ref(version if version is not None else model)  # type: ignore[arg-type]
+    if version is not None:
+        target = parse_version(version)
+    else:
+        assert model is not None  # exactly one of the three was given
+        target = parse_ref(model)
     if isinstance(target, ModelRef):
         return _model_create.build_request(
             target.owner,
@@ -121,8 +144,12 @@ def _prefer_seconds(wait: bool | int | None) -> int | None:
     return None if wait is None else prefer_wait_seconds(wait, None)
 
 
-def _cancel_request(prediction_id: str) -> dict[str, Any]:
-    request = _cancel.build_request(validate_id(prediction_id, "prediction id"))
+def _id(prediction: str | Prediction) -> str:
+    return id_of(prediction, Prediction, "prediction id")
+
+
+def _cancel_request(prediction_id: str | Prediction) -> dict[str, Any]:
+    request = _cancel.build_request(_id(prediction_id))
     # Canceling twice is harmless, so a lost response may be retried like a GET.
     request["idempotent"] = True
     return request
@@ -138,15 +165,16 @@ class Predictions(SyncResource):
     def create(
         self,
         *,
-        version: str | None = None,
-        model: str | None = None,
-        deployment: str | None = None,
+        version: VersionLike | None = None,
+        model: ModelLike | None = None,
+        deployment: DeploymentLike | None = None,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         stream: bool | None = None,
         wait: bool | int | None = None,
         cancel_after: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prediction:
         """Start a prediction. ``wait=True`` or ``wait=N`` asks the server to hold the response
         until the prediction finishes (at most N s); it may still come back unfinished."""
@@ -164,13 +192,12 @@ class Predictions(SyncResource):
         )
         if prefer_wait is not None:
             request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(self._json(request)))
+        return Prediction.from_dict(as_dict(self._json(request, options)))
 
-    def get(self, prediction_id: str) -> Prediction:
-        """The current state of a prediction."""
-        response = self._client.request(
-            **_get.build_request(validate_id(prediction_id, "prediction id"))
-        )
+    def get(self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]) -> Prediction:
+        """The current state of a prediction (by id, or a Prediction to refresh)."""
+        request = _get.build_request(_id(prediction_id))
+        response = self._client.request(**with_options(request, options))
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     def list(
@@ -179,13 +206,16 @@ class Predictions(SyncResource):
         created_after: _dt.datetime | None = None,
         created_before: _dt.datetime | None = None,
         source: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Page[Prediction]:
         """Your predictions, newest first; iterate the page to walk all of them."""
-        return self._page(_list_request(created_after, created_before, source), _parse)
+        return self._page(_list_request(created_after, created_before, source), _parse, options)
 
-    def cancel(self, prediction_id: str) -> Prediction:
+    def cancel(
+        self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
+    ) -> Prediction:
         """Cancel a prediction (a finished one is returned unchanged)."""
-        return Prediction.from_dict(as_dict(self._json(_cancel_request(prediction_id))))
+        return Prediction.from_dict(as_dict(self._json(_cancel_request(prediction_id), options)))
 
     def wait(
         self,
@@ -194,11 +224,15 @@ class Predictions(SyncResource):
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
+        on_update: Callable[[Prediction], object] | None = None,
     ) -> Prediction:
         """Poll until the prediction is succeeded, failed, canceled or aborted.
 
         Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
-        the prediction first when ``cancel_on_timeout``.
+        the prediction first when ``cancel_on_timeout``. ``on_update`` is called with the
+        starting state and each polled one (e.g. to show progress).
+
+        >>> client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
         current = self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = wait_sync(
@@ -208,6 +242,7 @@ class Predictions(SyncResource):
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
+            on_update=on_update,
         )
         return result
 
@@ -218,15 +253,16 @@ class AsyncPredictions(AsyncResource):
     async def create(
         self,
         *,
-        version: str | None = None,
-        model: str | None = None,
-        deployment: str | None = None,
+        version: VersionLike | None = None,
+        model: ModelLike | None = None,
+        deployment: DeploymentLike | None = None,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
         stream: bool | None = None,
         wait: bool | int | None = None,
         cancel_after: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prediction:
         prefer_wait = _prefer_seconds(wait)
         request = build_create_request(
@@ -242,12 +278,13 @@ class AsyncPredictions(AsyncResource):
         )
         if prefer_wait is not None:
             request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(await self._json(request)))
+        return Prediction.from_dict(as_dict(await self._json(request, options)))
 
-    async def get(self, prediction_id: str) -> Prediction:
-        response = await self._client.request(
-            **_get.build_request(validate_id(prediction_id, "prediction id"))
-        )
+    async def get(
+        self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
+    ) -> Prediction:
+        request = _get.build_request(_id(prediction_id))
+        response = await self._client.request(**with_options(request, options))
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     async def list(
@@ -256,11 +293,16 @@ class AsyncPredictions(AsyncResource):
         created_after: _dt.datetime | None = None,
         created_before: _dt.datetime | None = None,
         source: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPage[Prediction]:
-        return await self._page(_list_request(created_after, created_before, source), _parse)
+        request = _list_request(created_after, created_before, source)
+        return await self._page(request, _parse, options)
 
-    async def cancel(self, prediction_id: str) -> Prediction:
-        return Prediction.from_dict(as_dict(await self._json(_cancel_request(prediction_id))))
+    async def cancel(
+        self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
+    ) -> Prediction:
+        request = _cancel_request(prediction_id)
+        return Prediction.from_dict(as_dict(await self._json(request, options)))
 
     async def wait(
         self,
@@ -269,6 +311,7 @@ class AsyncPredictions(AsyncResource):
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
+        on_update: Callable[[Prediction], object] | None = None,
     ) -> Prediction:
         current = await self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = await wait_async(
@@ -278,5 +321,6 @@ class AsyncPredictions(AsyncResource):
             timeout=timeout,
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
+            on_update=on_update,
         )
         return result

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Unpack
 
 from replicate_api.api.trainings import cancel as _cancel
 from replicate_api.api.trainings import create as _create
@@ -12,10 +12,18 @@ from replicate_api.api.trainings import list as _list
 from replicate_api.models.model_input import ModelInput
 from replicate_api.models.training_request import TrainingRequest
 
+from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
-from .._refs import parse_model_name, parse_versioned_model, validate_id, validate_version_id
+from .._refs import (
+    ModelLike,
+    VersionLike,
+    id_of,
+    parse_model_name,
+    parse_versioned_model,
+    version_id_of,
+)
 from .._wait import DEFAULT_TRAINING_TIMEOUT
-from ..types import Training
+from ..types import Training, Version
 from ._base import AsyncResource, SyncResource, as_dict, optional, wait_async, wait_sync
 
 __all__ = ["AsyncTrainings", "Trainings"]
@@ -26,21 +34,23 @@ def _training(data: Mapping[str, Any]) -> Training:
 
 
 def _create_request(
-    version: str,
-    model: str | None,
+    version: VersionLike,
+    model: ModelLike | None,
     *,
-    destination: str,
+    destination: ModelLike,
     input: Mapping[str, Any],
     webhook: str | None,
     webhook_events_filter: Sequence[str] | None,
 ) -> dict[str, Any]:
     if model is None:
+        if isinstance(version, Version):
+            raise ValueError("pass model= with a Version: a Version does not name its model")
         ref = parse_versioned_model(version)
         owner, name, version_id = ref.owner or "", ref.name or "", ref.id
     else:
         owner, name = parse_model_name(model)
-        version_id = validate_version_id(version)
-    parse_model_name(destination)
+        version_id = version_id_of(version)
+    destination = "/".join(parse_model_name(destination))
     if not isinstance(input, Mapping):
         raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
     if isinstance(webhook_events_filter, str):
@@ -60,8 +70,12 @@ def _create_request(
     )
 
 
-def _cancel_request(training_id: str) -> dict[str, Any]:
-    request = _cancel.build_request(validate_id(training_id, "training id"))
+def _id(training: str | Training) -> str:
+    return id_of(training, Training, "training id")
+
+
+def _cancel_request(training_id: str | Training) -> dict[str, Any]:
+    request = _cancel.build_request(_id(training_id))
     request["idempotent"] = True
     return request
 
@@ -75,13 +89,14 @@ class Trainings(SyncResource):
 
     def create(
         self,
-        version: str,
+        version: VersionLike,
         *,
-        model: str | None = None,
-        destination: str,
+        model: ModelLike | None = None,
+        destination: ModelLike,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Training:
         """Start a training from ``"owner/name:version"`` (or ``model="owner/name"`` plus a bare
         version id) into ``destination`` (``"owner/name"``)."""
@@ -93,17 +108,17 @@ class Trainings(SyncResource):
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
         )
-        return Training.from_dict(as_dict(self._json(request)))
+        return Training.from_dict(as_dict(self._json(request, options)))
 
-    def get(self, training_id: str) -> Training:
-        request = _get.build_request(validate_id(training_id, "training id"))
-        return Training.from_dict(as_dict(self._json(request)))
+    def get(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
+        request = _get.build_request(_id(training_id))
+        return Training.from_dict(as_dict(self._json(request, options)))
 
-    def list(self) -> Page[Training]:
-        return self._page(_list.build_request(), _training)
+    def list(self, **options: Unpack[RequestOptions]) -> Page[Training]:
+        return self._page(_list.build_request(), _training, options)
 
-    def cancel(self, training_id: str) -> Training:
-        return Training.from_dict(as_dict(self._json(_cancel_request(training_id))))
+    def cancel(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
+        return Training.from_dict(as_dict(self._json(_cancel_request(training_id), options)))
 
     def wait(
         self,
@@ -111,11 +126,18 @@ class Trainings(SyncResource):
         *,
         timeout: float | None = DEFAULT_TRAINING_TIMEOUT,
         cancel_on_timeout: bool = False,
+        on_update: Callable[[Training], object] | None = None,
     ) -> Training:
-        """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds."""
+        """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds.
+        ``on_update`` is called with the starting state and each polled one."""
         current = self.get(training) if isinstance(training, str) else training
         result: Training = wait_sync(
-            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            current,
+            self.get,
+            self.cancel,
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            on_update=on_update,
         )
         return result
 
@@ -125,13 +147,14 @@ class AsyncTrainings(AsyncResource):
 
     async def create(
         self,
-        version: str,
+        version: VersionLike,
         *,
-        model: str | None = None,
-        destination: str,
+        model: ModelLike | None = None,
+        destination: ModelLike,
         input: Mapping[str, Any],
         webhook: str | None = None,
         webhook_events_filter: Sequence[str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Training:
         request = _create_request(
             version,
@@ -141,17 +164,20 @@ class AsyncTrainings(AsyncResource):
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
         )
-        return Training.from_dict(as_dict(await self._json(request)))
+        return Training.from_dict(as_dict(await self._json(request, options)))
 
-    async def get(self, training_id: str) -> Training:
-        request = _get.build_request(validate_id(training_id, "training id"))
-        return Training.from_dict(as_dict(await self._json(request)))
+    async def get(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
+        request = _get.build_request(_id(training_id))
+        return Training.from_dict(as_dict(await self._json(request, options)))
 
-    async def list(self) -> AsyncPage[Training]:
-        return await self._page(_list.build_request(), _training)
+    async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[Training]:
+        return await self._page(_list.build_request(), _training, options)
 
-    async def cancel(self, training_id: str) -> Training:
-        return Training.from_dict(as_dict(await self._json(_cancel_request(training_id))))
+    async def cancel(
+        self, training_id: str | Training, **options: Unpack[RequestOptions]
+    ) -> Training:
+        request = _cancel_request(training_id)
+        return Training.from_dict(as_dict(await self._json(request, options)))
 
     async def wait(
         self,
@@ -159,9 +185,15 @@ class AsyncTrainings(AsyncResource):
         *,
         timeout: float | None = DEFAULT_TRAINING_TIMEOUT,
         cancel_on_timeout: bool = False,
+        on_update: Callable[[Training], object] | None = None,
     ) -> Training:
         current = await self.get(training) if isinstance(training, str) else training
         result: Training = await wait_async(
-            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            current,
+            self.get,
+            self.cancel,
+            timeout=timeout,
+            cancel_on_timeout=cancel_on_timeout,
+            on_update=on_update,
         )
         return result

@@ -6,43 +6,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Unpack
 
-import httpx
+from replicate_api.api.webhooks import default_secret_get as _default_secret
 
-from .._errors import ReplicateError, decode_json
-
-if TYPE_CHECKING:
-    from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._errors import ReplicateError
+from .._options import RequestOptions
+from ._base import AsyncResource, SyncResource
 
 __all__ = ["AsyncWebhooks", "Webhooks"]
 
 
-def _secret_key(response: httpx.Response) -> str:
-    data = decode_json(response)
+def _secret_key(data: Any) -> str:
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str) or not key:
         raise ReplicateError("the webhook secret response has no 'key'")
     return key
 
 
-class Webhooks:
+class Webhooks(SyncResource):
     """`client.webhooks`: the secret that signs webhook deliveries to your endpoints."""
 
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
-
-    def default_secret(self) -> str:
+    def default_secret(self, **options: Unpack[RequestOptions]) -> str:
         """The signing secret ("whsec_...") of your default webhook endpoint."""
-        return _secret_key(self._client.request("GET", "/webhooks/default/secret"))
+        return _secret_key(self._json(_default_secret.build_request(), options))
 
 
-class AsyncWebhooks:
+class AsyncWebhooks(AsyncResource):
     """Async twin of `Webhooks` (`client.webhooks` on `AsyncClient`)."""
 
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
-
-    async def default_secret(self) -> str:
+    async def default_secret(self, **options: Unpack[RequestOptions]) -> str:
         """The signing secret ("whsec_...") of your default webhook endpoint."""
-        return _secret_key(await self._client.request("GET", "/webhooks/default/secret"))
+        return _secret_key(await self._json(_default_secret.build_request(), options))

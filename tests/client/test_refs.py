@@ -10,11 +10,15 @@ from replicate_ext._refs import (
     DeploymentRef,
     ModelRef,
     VersionRef,
+    id_of,
     parse_deployment,
     parse_model_name,
     parse_ref,
+    parse_version,
     parse_versioned_model,
+    version_id_of,
 )
+from replicate_ext.types import Deployment, Model, Prediction, Training, Version
 
 from .conftest import mock_client
 
@@ -135,3 +139,47 @@ def test_replicate_ext_reexports_value_error_path() -> None:
     # ValueError is the documented type; nothing replicate-specific is needed to catch it.
     with pytest.raises(ValueError):
         replicate_ext.Client(api_token="t", base_url="ftp://nope")
+
+
+@pytest.mark.parametrize("version", ["v2", "1.0.0", "abc", "dp-1", HEX])
+def test_the_version_part_is_any_id_not_judged_by_its_looks(version: str) -> None:
+    assert parse_ref(f"acme/m:{version}") == VersionRef(version, "acme", "m")
+    assert parse_versioned_model(f"acme/m:{version}") == VersionRef(version, "acme", "m")
+    assert parse_version(version) == VersionRef(version)  # an explicit version=
+    if version != HEX:
+        with pytest.raises(ValueError, match="invalid model reference"):
+            parse_ref(version)  # a bare ref without "/" is still judged
+
+
+def test_objects_the_sdk_returned_resolve_like_their_ids() -> None:
+    assert parse_ref(Model(owner="acme", name="m")) == ModelRef("acme", "m")
+    assert parse_ref(Version(id="v2")) == VersionRef("v2")
+    assert parse_version(Version(id="v2")) == VersionRef("v2")
+    assert parse_model_name(Model(owner="acme", name="m")) == ("acme", "m")
+    assert parse_deployment(Deployment(owner="acme", name="prod")) == DeploymentRef("acme", "prod")
+    assert id_of(Prediction(id="p1", status="starting"), Prediction, "prediction id") == "p1"
+    assert id_of("p1", Prediction, "prediction id") == "p1"
+    assert version_id_of(Version(id="v2")) == "v2"
+    with pytest.raises(TypeError, match="Prediction"):
+        id_of(Training(id="t1", status="starting"), Prediction, "prediction id")
+    with pytest.raises(TypeError):
+        parse_deployment(Model(owner="acme", name="m"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        id_of(Prediction(id="a/b", status="x"), Prediction, "prediction id")
+
+
+def test_predictions_create_takes_any_version_string_run_judges_bare_refs() -> None:
+    seen: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.content)
+        return httpx.Response(201, json={"id": "p1", "status": "succeeded", "output": "ok"})
+
+    with mock_client(handler) as client:
+        client.predictions.create(version="flux", input={})
+        assert client.run("acme/m:flux", input={}) == "ok"
+        with pytest.raises(ValueError, match="invalid model reference"):
+            client.run("flux", input={})
+        with pytest.raises(ValueError, match="invalid version id"):
+            client.predictions.create(version="my version", input={})
+    assert seen == [b'{"input":{},"version":"flux"}'] * 2
