@@ -14,8 +14,9 @@ hand-written in ``_behaviour.py``.
 """
 
 from .._pagination import AsyncPage, Page
+from ._behaviour import APIObject
 from ._generated import *  # noqa: F403  (a schema made public in openapi.yaml is public here)
 from ._generated import __all__ as _generated_names
 from ._parse import parse_datetime as parse_datetime
 
-__all__ = ["AsyncPage", "Page", *_generated_names]
+__all__ = ["APIObject", "AsyncPage", "Page", *_generated_names]

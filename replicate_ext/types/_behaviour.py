@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
@@ -24,7 +24,8 @@ class APIObject:
     """Base of every public type: a frozen attrs class parsed from and back to JSON."""
 
     __slots__ = ()
-    __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
+    if TYPE_CHECKING:  # set by attrs on each generated subclass
+        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
 
     @classmethod
     def from_dict(cls: type[_T], data: Mapping[str, Any]) -> _T:  # pragma: no cover - abstract
