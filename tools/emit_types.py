@@ -121,23 +121,18 @@ def _ref_name(ref: str) -> str:
     return ref[len(SCHEMA_PREFIX) :]
 
 
-def _unwrap(prop: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool]:
-    """The property's non-null alternative, and whether it allows null."""
+def _unwrap(prop: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The property without its null alternative (absent and null both read as None anyway);
+    {} (any JSON value) when several shapes remain."""
     options = prop.get("anyOf") or prop.get("oneOf")
     if options:
         concrete = [o for o in options if o.get("type") != "null"]
-        nullable = len(concrete) < len(options)
-        if len(concrete) == 1:
-            return {**prop, **concrete[0], "anyOf": None, "oneOf": None}, nullable
-        return {}, nullable  # several shapes: any JSON value
+        return {**prop, **concrete[0], "anyOf": None, "oneOf": None} if len(concrete) == 1 else {}
     kinds = prop.get("type")
     if isinstance(kinds, list):
         concrete_kinds = [k for k in kinds if k != "null"]
-        nullable = len(concrete_kinds) < len(kinds)
-        if len(concrete_kinds) == 1:
-            return {**prop, "type": concrete_kinds[0]}, nullable
-        return {}, nullable
-    return prop, False
+        return {**prop, "type": concrete_kinds[0]} if len(concrete_kinds) == 1 else {}
+    return prop
 
 
 class _Mapper:
@@ -159,7 +154,7 @@ class _Mapper:
             target_name = _ref_name(prop["$ref"])
             if target_name in self.public:
                 return "class", self.public[target_name]
-            target, _ = _unwrap(self.schemas[target_name])
+            target = _unwrap(self.schemas[target_name])
             return self.kind({k: v for k, v in target.items() if k != PUBLIC_NAME})
         json_type = prop.get("type")
         if json_type == "string":
@@ -171,7 +166,7 @@ class _Mapper:
         return "any", None
 
     def attribute(self, name: str, prop: Mapping[str, Any], required: bool) -> Attribute:
-        concrete, _nullable = _unwrap(prop)
+        concrete = _unwrap(prop)
         empty = prop.get(PUBLIC_DEFAULT) == "empty"
         if prop.get(PUBLIC_DEFAULT) not in (None, "empty"):
             raise EmitError(f"{name}: {PUBLIC_DEFAULT} can only be 'empty'")
@@ -212,7 +207,7 @@ class _Mapper:
         return Attribute(name, "Any", "None", "value", comment, ())
 
     def _array(self, name: str, prop: Mapping[str, Any], empty: bool, comment: str) -> Attribute:
-        items, _ = _unwrap(prop.get("items") or {})
+        items = _unwrap(prop.get("items") or {})
         item_kind, item_cls = self.kind(items)
         fallback = "[]" if empty else "None"
         default = "attrs.field(factory=list)" if empty else "None"
