@@ -1,13 +1,15 @@
-"""Regenerate generated/replicate_api from openapi.yaml, deterministically.
+"""Regenerate generated/replicate_api and the public types from openapi.yaml, deterministically.
 
-    python tools/generate.py            # rewrite generated/replicate_api
-    python tools/generate.py --check    # exit 1 with a diff summary if it is out of date
+    python tools/generate.py            # rewrite both outputs
+    python tools/generate.py --check    # exit 1 with a diff summary if either is out of date
     python tools/generate.py --target DIR   # write or check DIR, not generated/replicate_api
+    python tools/generate.py --types-target FILE   # same for replicate_ext/types/_generated.py
 
-Pipeline: prepare the spec for the generator (module names from operation ids, QUERY
-operations disguised as POST) → openapi-python-client into a temp dir → our post-generation
-step (public `build_request`, real QUERY method, multipart boundary, lazy package imports) →
-ruff with fixed options → replace or compare generated/replicate_api.
+The public value classes come from tools/emit_types.py. The bindings pipeline: prepare the
+spec for the generator (module names from operation ids, QUERY operations disguised as POST)
+→ openapi-python-client into a temp dir → our post-generation step (public `build_request`,
+real QUERY method, multipart boundary, lazy package imports) → ruff with fixed options →
+replace or compare generated/replicate_api.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+try:
+    from tools import emit_types
+except ModuleNotFoundError:  # run as a script: tools/ is on sys.path, not the project root
+    import emit_types  # type: ignore[import-not-found, no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -330,30 +337,61 @@ def _first(lines: Iterator[str], limit: int) -> list[str]:
     return [*taken[:limit], "    ..."] if len(taken) > limit else taken
 
 
+def compare_file(expected: str, path: Path, shown: Path) -> list[str]:
+    """Readable differences between the freshly emitted text and the file on disk."""
+    have = path.read_text(encoding="utf-8") if path.is_file() else None
+    if have is None:
+        return [f"missing: {shown}"]
+    if have == expected:
+        return []
+    diff = difflib.unified_diff(
+        have.splitlines(), expected.splitlines(), f"current/{shown}", f"regenerated/{shown}",
+        lineterm="", n=1,
+    )  # fmt: skip
+    return [f"changed: {shown}", *(f"    {line}" for line in _first(diff, 40))]
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="fail if the target is stale")
+    parser.add_argument("--check", action="store_true", help="fail if a target is stale")
     parser.add_argument("--target", type=Path, default=TARGET, help="package directory")
+    parser.add_argument(
+        "--types-target", type=Path, default=emit_types.TARGET, help="public types module"
+    )
     args = parser.parse_args(argv)
     target: Path = args.target.resolve()
-    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    types_target: Path = args.types_target.resolve()
     try:
+        types_text = emit_types.emit(emit_types.load_spec(SPEC))
         if args.check:
             with tempfile.TemporaryDirectory(prefix="replicate-check-") as tmp:
                 fresh = generate_into(Path(tmp) / PACKAGE)
-                problems = compare(fresh, target)
-            if problems:
-                print(f"{shown} is out of date with openapi.yaml:")
-                print("\n".join(problems))
-                print("Run `make generate` and commit the result.")
+                reports = {
+                    _shown(target): compare(fresh, target),
+                    _shown(types_target): compare_file(
+                        types_text, types_target, _shown(types_target)
+                    ),
+                }
+            for shown, problems in reports.items():
+                if problems:
+                    print(f"{shown} is out of date with openapi.yaml:")
+                    print("\n".join(problems))
+                else:
+                    print(f"{shown} is up to date.")
+            if any(reports.values()):
+                print("Run `make generate` and commit the result; never edit generated files.")
                 return 1
-            print(f"{shown} is up to date.")
             return 0
         generate_into(target)
-    except GenerationError as error:
+        types_target.write_text(types_text, encoding="utf-8")
+    except (GenerationError, emit_types.EmitError) as error:
         print(f"generation failed: {error}", file=sys.stderr)
         return 2
-    print(f"generated {shown}")
+    print(f"generated {_shown(target)} and {_shown(types_target)}")
     return 0
 
 

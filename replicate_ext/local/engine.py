@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 import httpx
 
+from .._wait import TERMINAL_STATUSES
 from .faults import FaultInjector
 from .models import JSON, LocalModel, ModelFailure
 from .store import Record, Store
@@ -42,7 +43,7 @@ from .store import Record, Store
 log = logging.getLogger("replicate_ext.local")
 
 ACCOUNT_USERNAME = "local"
-TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
+TERMINAL = TERMINAL_STATUSES  # the one set the client and CLI use too
 FILE_REF_PREFIX = "replicate-ext-local-file:"
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
 DEFAULT_WEBHOOK_EVENTS = ("output", "completed")  # Replicate's default without a filter

@@ -35,7 +35,7 @@ def test_create_from_path_with_metadata_round_trips(client: Client, tmp_path: Pa
     assert created.content_type == "image/png"
     assert created.checksums == {"sha256": sha256(PNG)}
     assert created.metadata == {"customer": 123, "tags": ["a"]}
-    assert created.extra.get("name") == "picture.png"
+    assert created.name == "picture.png"
     fetched = client.files.get(created.id)
     assert fetched.id == created.id and fetched.size == len(PNG)
     assert b"".join(client.files.download(created.id)) == PNG
@@ -44,7 +44,7 @@ def test_create_from_path_with_metadata_round_trips(client: Client, tmp_path: Pa
 def test_create_from_bytes_and_open_file_position(client: Client, tmp_path: Path) -> None:
     from_bytes = client.files.create(b"plain bytes", filename="n.txt", content_type="text/x-note")
     assert from_bytes.content_type == "text/x-note" and from_bytes.size == 11
-    assert from_bytes.extra.get("name") == "n.txt"
+    assert from_bytes.name == "n.txt"
     path = tmp_path / "data.bin"
     path.write_bytes(b"HEADER" + b"payload")
     with path.open("rb") as handle:

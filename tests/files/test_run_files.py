@@ -131,5 +131,5 @@ def test_large_unseekable_stream_is_uploaded_whole(client: Client) -> None:
     url = client.run("test/echo", input={"file": Unseekable(data)}, use_file_output=False)
     (uploaded,) = list(client.files.list())
     assert url == (uploaded.urls or {}).get("get")
-    assert uploaded.extra.get("name") == "piped.bin"
+    assert uploaded.name == "piped.bin"
     assert b"".join(client.files.download(uploaded.id)) == data

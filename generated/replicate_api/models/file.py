@@ -27,8 +27,11 @@ class File:
         checksums (FileChecksums | None | Unset):
         content_type (None | str | Unset):
         created_at (datetime.datetime | None | Unset):
+        etag (None | str | Unset): Entity tag of the bytes (the MD5 digest for single-part uploads). Observed in live
+            responses; not in the upstream spec.
         expires_at (datetime.datetime | None | Unset):
         metadata (JsonObject | None | Unset):
+        name (None | str | Unset): The uploaded file name. Observed in live responses; not in the upstream spec.
         size (int | None | Unset): Bytes.
         urls (FileUrls | None | Unset):
     """
@@ -37,8 +40,10 @@ class File:
     checksums: FileChecksums | None | Unset = UNSET
     content_type: None | str | Unset = UNSET
     created_at: datetime.datetime | None | Unset = UNSET
+    etag: None | str | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     metadata: JsonObject | None | Unset = UNSET
+    name: None | str | Unset = UNSET
     size: int | None | Unset = UNSET
     urls: FileUrls | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -72,6 +77,12 @@ class File:
         else:
             created_at = self.created_at
 
+        etag: None | str | Unset
+        if isinstance(self.etag, Unset):
+            etag = UNSET
+        else:
+            etag = self.etag
+
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
@@ -87,6 +98,12 @@ class File:
             metadata = self.metadata.to_dict()
         else:
             metadata = self.metadata
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
         size: int | None | Unset
         if isinstance(self.size, Unset):
@@ -115,10 +132,14 @@ class File:
             field_dict["content_type"] = content_type
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
+        if etag is not UNSET:
+            field_dict["etag"] = etag
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if name is not UNSET:
+            field_dict["name"] = name
         if size is not UNSET:
             field_dict["size"] = size
         if urls is not UNSET:
@@ -178,6 +199,15 @@ class File:
 
         created_at = _parse_created_at(d.pop("created_at", UNSET))
 
+        def _parse_etag(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        etag = _parse_etag(d.pop("etag", UNSET))
+
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -212,6 +242,15 @@ class File:
 
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
+
         def _parse_size(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -243,8 +282,10 @@ class File:
             checksums=checksums,
             content_type=content_type,
             created_at=created_at,
+            etag=etag,
             expires_at=expires_at,
             metadata=metadata,
+            name=name,
             size=size,
             urls=urls,
         )

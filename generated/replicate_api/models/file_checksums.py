@@ -15,13 +15,21 @@ T = TypeVar("T", bound="FileChecksums")
 class FileChecksums:
     """
     Attributes:
+        md5 (None | str | Unset): Observed in live responses; not in the upstream spec.
         sha256 (None | str | Unset):
     """
 
+    md5: None | str | Unset = UNSET
     sha256: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        md5: None | str | Unset
+        if isinstance(self.md5, Unset):
+            md5 = UNSET
+        else:
+            md5 = self.md5
+
         sha256: None | str | Unset
         if isinstance(self.sha256, Unset):
             sha256 = UNSET
@@ -31,6 +39,8 @@ class FileChecksums:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if md5 is not UNSET:
+            field_dict["md5"] = md5
         if sha256 is not UNSET:
             field_dict["sha256"] = sha256
 
@@ -39,6 +49,15 @@ class FileChecksums:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_md5(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        md5 = _parse_md5(d.pop("md5", UNSET))
 
         def _parse_sha256(data: object) -> None | str | Unset:
             if data is None:
@@ -50,6 +69,7 @@ class FileChecksums:
         sha256 = _parse_sha256(d.pop("sha256", UNSET))
 
         file_checksums = cls(
+            md5=md5,
             sha256=sha256,
         )
 

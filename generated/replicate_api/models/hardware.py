@@ -13,42 +13,42 @@ T = TypeVar("T", bound="Hardware")
 
 @_attrs_define
 class Hardware:
-    """
+    """A hardware SKU models and deployments can run on.
+
     Attributes:
+        sku (str):
         name (None | str | Unset):
-        sku (None | str | Unset):
     """
 
+    sku: str
     name: None | str | Unset = UNSET
-    sku: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        sku = self.sku
+
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
         else:
             name = self.name
 
-        sku: None | str | Unset
-        if isinstance(self.sku, Unset):
-            sku = UNSET
-        else:
-            sku = self.sku
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "sku": sku,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
-        if sku is not UNSET:
-            field_dict["sku"] = sku
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        sku = d.pop("sku")
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
@@ -59,18 +59,9 @@ class Hardware:
 
         name = _parse_name(d.pop("name", UNSET))
 
-        def _parse_sku(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        sku = _parse_sku(d.pop("sku", UNSET))
-
         hardware = cls(
-            name=name,
             sku=sku,
+            name=name,
         )
 
         hardware.additional_properties = d

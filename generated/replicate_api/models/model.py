@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -24,7 +25,8 @@ class Model:
         name (str):
         owner (str):
         cover_image_url (None | str | Unset):
-        default_example (JsonObject | None | Unset): A prediction shown as an example, as raw JSON.
+        created_at (datetime.datetime | None | Unset): Observed in live responses; not in the upstream spec.
+        default_example (JsonObject | None | Unset): A prediction shown as an example.
         description (None | str | Unset):
         github_url (None | str | Unset):
         is_official (bool | None | Unset):
@@ -34,11 +36,14 @@ class Model:
         run_count (int | None | Unset):
         url (None | str | Unset):
         visibility (None | str | Unset): `public` or `private`.
+        weights_url (None | str | Unset): Where the model's weights live, if published; usually null. Observed in live
+            responses; not in the upstream spec.
     """
 
     name: str
     owner: str
     cover_image_url: None | str | Unset = UNSET
+    created_at: datetime.datetime | None | Unset = UNSET
     default_example: JsonObject | None | Unset = UNSET
     description: None | str | Unset = UNSET
     github_url: None | str | Unset = UNSET
@@ -49,6 +54,7 @@ class Model:
     run_count: int | None | Unset = UNSET
     url: None | str | Unset = UNSET
     visibility: None | str | Unset = UNSET
+    weights_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +70,14 @@ class Model:
             cover_image_url = UNSET
         else:
             cover_image_url = self.cover_image_url
+
+        created_at: None | str | Unset
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        elif isinstance(self.created_at, datetime.datetime):
+            created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
 
         default_example: dict[str, Any] | None | Unset
         if isinstance(self.default_example, Unset):
@@ -129,6 +143,12 @@ class Model:
         else:
             visibility = self.visibility
 
+        weights_url: None | str | Unset
+        if isinstance(self.weights_url, Unset):
+            weights_url = UNSET
+        else:
+            weights_url = self.weights_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -139,6 +159,8 @@ class Model:
         )
         if cover_image_url is not UNSET:
             field_dict["cover_image_url"] = cover_image_url
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
         if default_example is not UNSET:
             field_dict["default_example"] = default_example
         if description is not UNSET:
@@ -159,6 +181,8 @@ class Model:
             field_dict["url"] = url
         if visibility is not UNSET:
             field_dict["visibility"] = visibility
+        if weights_url is not UNSET:
+            field_dict["weights_url"] = weights_url
 
         return field_dict
 
@@ -180,6 +204,23 @@ class Model:
             return cast(None | str | Unset, data)
 
         cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        created_at = _parse_created_at(d.pop("created_at", UNSET))
 
         def _parse_default_example(data: object) -> JsonObject | None | Unset:
             if data is None:
@@ -287,10 +328,20 @@ class Model:
 
         visibility = _parse_visibility(d.pop("visibility", UNSET))
 
+        def _parse_weights_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        weights_url = _parse_weights_url(d.pop("weights_url", UNSET))
+
         model = cls(
             name=name,
             owner=owner,
             cover_image_url=cover_image_url,
+            created_at=created_at,
             default_example=default_example,
             description=description,
             github_url=github_url,
@@ -301,6 +352,7 @@ class Model:
             run_count=run_count,
             url=url,
             visibility=visibility,
+            weights_url=weights_url,
         )
 
         model.additional_properties = d

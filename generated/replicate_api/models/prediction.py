@@ -39,9 +39,13 @@ class Prediction:
         output (Any | Unset): Any JSON value; absent or null until the model produced something.
         source (None | str | Unset): `api` or `web`.
         started_at (datetime.datetime | None | Unset):
+        stream (bool | None | Unset): True when the prediction can be streamed (older responses). Observed in live
+            responses; not in the upstream spec.
         urls (None | PredictionUrls | Unset):
         version (None | str | Unset): Version id, `hidden`, or another opaque id such as `dp-...`.
         webhook (None | str | Unset):
+        webhook_completed (None | str | Unset): When the last webhook was delivered; null until then. Observed in live
+            responses; not in the upstream spec.
         webhook_events_filter (list[str] | None | Unset):
     """
 
@@ -60,9 +64,11 @@ class Prediction:
     output: Any | Unset = UNSET
     source: None | str | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
+    stream: bool | None | Unset = UNSET
     urls: None | PredictionUrls | Unset = UNSET
     version: None | str | Unset = UNSET
     webhook: None | str | Unset = UNSET
+    webhook_completed: None | str | Unset = UNSET
     webhook_events_filter: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -161,6 +167,12 @@ class Prediction:
         else:
             started_at = self.started_at
 
+        stream: bool | None | Unset
+        if isinstance(self.stream, Unset):
+            stream = UNSET
+        else:
+            stream = self.stream
+
         urls: dict[str, Any] | None | Unset
         if isinstance(self.urls, Unset):
             urls = UNSET
@@ -180,6 +192,12 @@ class Prediction:
             webhook = UNSET
         else:
             webhook = self.webhook
+
+        webhook_completed: None | str | Unset
+        if isinstance(self.webhook_completed, Unset):
+            webhook_completed = UNSET
+        else:
+            webhook_completed = self.webhook_completed
 
         webhook_events_filter: list[str] | None | Unset
         if isinstance(self.webhook_events_filter, Unset):
@@ -224,12 +242,16 @@ class Prediction:
             field_dict["source"] = source
         if started_at is not UNSET:
             field_dict["started_at"] = started_at
+        if stream is not UNSET:
+            field_dict["stream"] = stream
         if urls is not UNSET:
             field_dict["urls"] = urls
         if version is not UNSET:
             field_dict["version"] = version
         if webhook is not UNSET:
             field_dict["webhook"] = webhook
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
         if webhook_events_filter is not UNSET:
             field_dict["webhook_events_filter"] = webhook_events_filter
 
@@ -404,6 +426,15 @@ class Prediction:
 
         started_at = _parse_started_at(d.pop("started_at", UNSET))
 
+        def _parse_stream(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        stream = _parse_stream(d.pop("stream", UNSET))
+
         def _parse_urls(data: object) -> None | PredictionUrls | Unset:
             if data is None:
                 return data
@@ -439,6 +470,15 @@ class Prediction:
 
         webhook = _parse_webhook(d.pop("webhook", UNSET))
 
+        def _parse_webhook_completed(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        webhook_completed = _parse_webhook_completed(d.pop("webhook_completed", UNSET))
+
         def _parse_webhook_events_filter(data: object) -> list[str] | None | Unset:
             if data is None:
                 return data
@@ -472,9 +512,11 @@ class Prediction:
             output=output,
             source=source,
             started_at=started_at,
+            stream=stream,
             urls=urls,
             version=version,
             webhook=webhook,
+            webhook_completed=webhook_completed,
             webhook_events_filter=webhook_events_filter,
         )
 

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="SearchCollection")
 
 @_attrs_define
 class SearchCollection:
-    """
+    """A collection that matches a search.
+
     Attributes:
         name (str):
         slug (str):

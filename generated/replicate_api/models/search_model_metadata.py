@@ -13,7 +13,8 @@ T = TypeVar("T", bound="SearchModelMetadata")
 
 @_attrs_define
 class SearchModelMetadata:
-    """
+    """Search details of a matching model.
+
     Attributes:
         generated_description (None | str | Unset):
         score (float | None | Unset):

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="SearchModelResult")
 
 @_attrs_define
 class SearchModelResult:
-    """
+    """A model that matches a search, with why it matched.
+
     Attributes:
         model (Model): A model and its metadata; unknown fields are kept.
         metadata (None | SearchModelMetadata | Unset):

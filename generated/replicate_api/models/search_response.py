@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,19 +22,21 @@ class SearchResponse:
     """Results of a search across models, collections and docs pages.
 
     Attributes:
+        query (str):
         collections (list[SearchCollection] | Unset):
         models (list[SearchModelResult] | Unset):
         pages (list[SearchPageResult] | Unset):
-        query (None | str | Unset):
     """
 
+    query: str
     collections: list[SearchCollection] | Unset = UNSET
     models: list[SearchModelResult] | Unset = UNSET
     pages: list[SearchPageResult] | Unset = UNSET
-    query: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        query = self.query
+
         collections: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.collections, Unset):
             collections = []
@@ -56,23 +58,19 @@ class SearchResponse:
                 pages_item = pages_item_data.to_dict()
                 pages.append(pages_item)
 
-        query: None | str | Unset
-        if isinstance(self.query, Unset):
-            query = UNSET
-        else:
-            query = self.query
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "query": query,
+            }
+        )
         if collections is not UNSET:
             field_dict["collections"] = collections
         if models is not UNSET:
             field_dict["models"] = models
         if pages is not UNSET:
             field_dict["pages"] = pages
-        if query is not UNSET:
-            field_dict["query"] = query
 
         return field_dict
 
@@ -83,6 +81,8 @@ class SearchResponse:
         from ..models.search_page_result import SearchPageResult  # noqa: PLC0415
 
         d = dict(src_dict)
+        query = d.pop("query")
+
         _collections = d.pop("collections", UNSET)
         collections: list[SearchCollection] | Unset = UNSET
         if _collections is not UNSET:
@@ -110,20 +110,11 @@ class SearchResponse:
 
                 pages.append(pages_item)
 
-        def _parse_query(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        query = _parse_query(d.pop("query", UNSET))
-
         search_response = cls(
+            query=query,
             collections=collections,
             models=models,
             pages=pages,
-            query=query,
         )
 
         search_response.additional_properties = d

@@ -39,6 +39,8 @@ class Training:
         urls (None | PredictionUrls | Unset):
         version (None | str | Unset):
         webhook (None | str | Unset):
+        webhook_completed (None | str | Unset): When the last webhook was delivered; null until then. Observed in live
+            responses; not in the upstream spec.
     """
 
     id: str
@@ -56,6 +58,7 @@ class Training:
     urls: None | PredictionUrls | Unset = UNSET
     version: None | str | Unset = UNSET
     webhook: None | str | Unset = UNSET
+    webhook_completed: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -160,6 +163,12 @@ class Training:
         else:
             webhook = self.webhook
 
+        webhook_completed: None | str | Unset
+        if isinstance(self.webhook_completed, Unset):
+            webhook_completed = UNSET
+        else:
+            webhook_completed = self.webhook_completed
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -194,6 +203,8 @@ class Training:
             field_dict["version"] = version
         if webhook is not UNSET:
             field_dict["webhook"] = webhook
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
 
         return field_dict
 
@@ -382,6 +393,15 @@ class Training:
 
         webhook = _parse_webhook(d.pop("webhook", UNSET))
 
+        def _parse_webhook_completed(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        webhook_completed = _parse_webhook_completed(d.pop("webhook_completed", UNSET))
+
         training = cls(
             id=id,
             status=status,
@@ -398,6 +418,7 @@ class Training:
             urls=urls,
             version=version,
             webhook=webhook,
+            webhook_completed=webhook_completed,
         )
 
         training.additional_properties = d
