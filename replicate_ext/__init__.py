@@ -4,6 +4,8 @@
 >>> output = replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
 """
 
+import inspect
+import typing
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import RawResponse, async_with_raw_response, with_raw_response
@@ -71,8 +73,21 @@ def __getattr__(name: str) -> Any:
 
 def _shown_as_public(value: Any) -> Any:
     """Make reprs and tracebacks say ``replicate_ext.NotFoundError``, the name users import,
-    rather than the private module it is defined in (as httpx does)."""
-    if isinstance(value, type) or callable(value):
+    rather than the private module it is defined in (as httpx does).
+
+    A class's string annotations are resolved in the module named by ``__module__``, so they
+    are resolved first, where they were written; a class whose annotations need names that
+    exist only for type checkers keeps its module, so ``typing.get_type_hints`` never breaks.
+    """
+    if isinstance(value, type):
+        try:
+            resolved = typing.get_type_hints(value, include_extras=True)
+        except NameError:
+            return value
+        own = inspect.get_annotations(value)
+        value.__annotations__ = {name: resolved[name] for name in own if name in resolved}
+        value.__module__ = __name__
+    elif callable(value):
         value.__module__ = __name__
     return value
 

@@ -6,12 +6,13 @@ Everything here is pure: :func:`error_from_response` only looks at an already-re
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from .types import Prediction, Training
+# Imported for real, not only for type checkers: the errors' annotations must resolve at run
+# time (typing.get_type_hints, and the public names set in replicate_ext/__init__.py).
+from .types import Prediction, Training
 
 __all__ = [
     "APIConnectionError",

@@ -44,3 +44,14 @@ def test_public_names_show_as_replicate_ext_in_reprs_and_tracebacks() -> None:
     assert shown.startswith("replicate_ext.WaitTimeoutError")
     # Still importable by that name, so pickling keeps working.
     assert pickle.loads(pickle.dumps(replicate_ext.Prediction(id="p", status="starting"))).id == "p"
+
+
+def test_type_hints_of_public_classes_still_resolve() -> None:
+    import typing
+
+    import replicate_ext
+
+    for name in replicate_ext.__all__:
+        value = getattr(replicate_ext, name)
+        if isinstance(value, type):
+            assert isinstance(typing.get_type_hints(value), dict), name
