@@ -44,6 +44,8 @@ from .types import (
 if TYPE_CHECKING:
     from . import webhooks
     from ._files import AsyncFileOutput, FileOutput
+    from ._schema import InputValidationError
+    from ._use import AsyncTypedModel, TypedModel
     from ._streaming import ServerSentEvent, StreamUnavailableError
 
 # Loaded on first access: file handling is not needed to import the package.
@@ -53,6 +55,9 @@ _LAZY = {
     "ServerSentEvent": "._streaming",
     "StreamUnavailableError": "._streaming",
     "webhooks": ".webhooks",
+    "InputValidationError": "._schema",
+    "TypedModel": "._use",
+    "AsyncTypedModel": "._use",
 }
 
 
@@ -77,6 +82,7 @@ __all__ = [
     "AsyncClient",
     "AsyncFileOutput",
     "AsyncPage",
+    "AsyncTypedModel",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -86,6 +92,7 @@ __all__ = [
     "File",
     "FileOutput",
     "Hardware",
+    "InputValidationError",
     "InternalServerError",
     "MissingAPITokenError",
     "Model",
@@ -101,6 +108,7 @@ __all__ = [
     "ServerSentEvent",
     "StreamUnavailableError",
     "Training",
+    "TypedModel",
     "UnprocessableEntityError",
     "Version",
     "WaitTimeoutError",

@@ -138,6 +138,11 @@ def _component(openapi_schema: Mapping[str, Any], name: str) -> JSON:
     return dict(resolved)
 
 
+def input_schema(openapi_schema: Mapping[str, Any]) -> JSON:
+    """The resolved ``Input`` schema ({} when the version does not describe its inputs)."""
+    return _component(openapi_schema, "Input")
+
+
 def output_schema(openapi_schema: Mapping[str, Any]) -> JSON:
     """The resolved ``Output`` schema ({} when the version does not describe its output)."""
     return _component(openapi_schema, "Output")
@@ -229,7 +234,11 @@ def input_spec(openapi_schema: Mapping[str, Any]) -> InputSpec:
     >>> [(f.name, f.required) for f in input_spec(schema).fields]
     [('n', True)]
     """
-    schema = _component(openapi_schema, "Input")
+    return fields_of(input_schema(openapi_schema))
+
+
+def fields_of(schema: Mapping[str, Any]) -> InputSpec:
+    """The inputs described by a resolved ``Input`` object schema."""
     properties = schema.get("properties")
     if not isinstance(properties, Mapping):
         properties = {}
@@ -275,7 +284,8 @@ def validate_input(spec: InputSpec, values: Mapping[str, Any], *, model: str = "
     for field in spec.fields:
         if field.name not in given or (given[field.name] is None and not field.required):
             if field.required:
-                problems.append(InputProblem(field.name, f"required ({field.constraints(presence=False)})"))
+                rules = field.constraints(presence=False)
+                problems.append(InputProblem(field.name, f"required ({rules})"))
             elif field.default is not _NO_DEFAULT:
                 payload[field.name] = field.default
             continue
@@ -511,3 +521,19 @@ def shape_output(schema: Mapping[str, Any], value: Any, make_file: Callable[[str
             for key, item in value.items()
         }
     return value
+
+
+def shape_stream_item(schema: Mapping[str, Any], data: str, make_file: Callable[[str], Any]) -> Any:
+    """One streamed output event of an iterator output: its text shaped by the item schema
+    (files become file outputs; non-string items arrive as JSON text)."""
+    items = schema.get("items")
+    if not isinstance(items, Mapping):
+        return data
+    if items.get("type") not in (None, "string"):
+        import json
+
+        try:
+            return shape_output(items, json.loads(data), make_file)
+        except ValueError:
+            return data
+    return shape_output(items, data, make_file)

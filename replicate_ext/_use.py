@@ -242,17 +242,7 @@ class _TypedModelBase:
         return wrap(output)  # no output schema: fall back to recognising URLs
 
     def _shape_item(self, data: str, make_file: Callable[[str], Any]) -> Any:
-        items = self._schema.output.get("items")
-        if not isinstance(items, Mapping):
-            return data
-        if items.get("type") not in (None, "string"):
-            import json
-
-            try:
-                return _schema.shape_output(items, json.loads(data), make_file)
-            except ValueError:
-                return data
-        return _schema.shape_output(items, data, make_file)
+        return _schema.shape_stream_item(self._schema.output, data, make_file)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._schema.ref!r}, version={self._schema.version!r})"

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .codegen._cli import add_parser as add_codegen_command
 from .local.cli import add_serve_command
 
 if TYPE_CHECKING:
@@ -367,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_command(subparsers)
     _add_resource_commands(subparsers)
     add_serve_command(subparsers)
+    add_codegen_command(subparsers)
     return parser
 
 
