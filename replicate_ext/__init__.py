@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._files import AsyncFileOutput, FileOutput
     from ._schema import InputValidationError
-    from ._use import AsyncTypedModel, TypedModel
     from ._streaming import ServerSentEvent, StreamUnavailableError
+    from ._use import AsyncTypedModel, TypedModel
 
 # Loaded on first access: file handling is not needed to import the package.
 _LAZY = {
