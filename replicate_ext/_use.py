@@ -81,6 +81,7 @@ class SchemaCache:
 
     def __init__(self) -> None:
         self._schemas: dict[str, ModelSchema] = {}
+        self._latest: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._async_lock: anyio.Lock | None = None
 
@@ -100,6 +101,24 @@ class SchemaCache:
                     )
                 cached = self._schemas[ref] = schema
             return cached
+
+    def latest_version(self, client: Client, model: str) -> str | None:
+        """The id of the model's latest version, looked up once (for outdated-module checks:
+        the schema itself is not needed)."""
+        with self._lock:
+            if model not in self._latest:
+                found = client.models.get(model).latest_version
+                self._latest[model] = found.id if found is not None else None
+            return self._latest[model]
+
+    async def alatest_version(self, client: AsyncClient, model: str) -> str | None:
+        if self._async_lock is None:
+            self._async_lock = anyio.Lock()
+        async with self._async_lock:
+            if model not in self._latest:
+                found = (await client.models.get(model)).latest_version
+                self._latest[model] = found.id if found is not None else None
+            return self._latest[model]
 
     async def aget(self, client: AsyncClient, ref: str, *, refresh: bool = False) -> ModelSchema:
         if self._async_lock is None:

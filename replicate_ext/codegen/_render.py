@@ -288,11 +288,12 @@ def _input_class(model: str, params: list[_Param]) -> str:
         f"{_INDENT}def to_input(self) -> dict[str, Any]:",
         _docstring(["The input to send: defaults filled, unset optional inputs left out."], 8),
         _bracketed(
-            "return _PINNED.check({",
+            "values: dict[str, Any] = {",
             [f"{_string(p.field.name)}: self.{p.name}" for p in params],
-            "})",
+            "}",
             8,
         ),
+        f"{_INDENT * 2}return _PINNED.check(values)",
     ]
     return "\n".join(lines)
 

@@ -90,7 +90,7 @@ class Pinned:
 
     def _warn_if_outdated(self, client: Client) -> None:
         try:
-            latest = client._schemas.get(client, self.model).version
+            latest = client._schemas.latest_version(client, self.model)
         except ReplicateError:
             return  # nothing to compare with; the call itself reports real problems
         self._warn(latest)
@@ -129,20 +129,21 @@ class Pinned:
 
     async def _async_warn_if_outdated(self, client: AsyncClient) -> None:
         try:
-            latest = (await client._schemas.aget(client, self.model)).version
+            latest = await client._schemas.alatest_version(client, self.model)
         except ReplicateError:
             return
         self._warn(latest)
 
     # -- shared ----------------------------------------------------------------------------
 
-    def _warn(self, latest: str) -> None:
-        if latest != self.version:
-            # stacklevel: this method, the Pinned method, the generated function, its caller
+    def _warn(self, latest: str | None) -> None:
+        if latest is not None and latest != self.version:
+            # stacklevel 5 names the line that called the generated function (this method,
+            # the check, the Pinned method and the generated function come before it)
             warnings.warn(
                 outdated_message(self.model, self.version, latest),
                 OutdatedModelWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
     def _shape(self, output: Any, make_file: Any) -> Any:
