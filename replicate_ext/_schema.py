@@ -40,9 +40,11 @@ __all__ = [
 
 JSON = dict[str, Any]
 
-# Names a generated function or a typed model keeps for itself; an input with one of these
-# names (or a Python keyword) gets a trailing underscore in Python.
-RESERVED_NAMES = frozenset({"client"})
+# Names a generated module uses itself (parameters, locals, imports); an input with one of
+# these names (or a Python keyword) gets a trailing underscore in Python.
+RESERVED_NAMES = frozenset(
+    {"attrs", "cast", "client", "inputs", "output", "runtime", "self", "values"}
+)
 
 _NO_DEFAULT: Any = attrs.NOTHING
 
@@ -199,6 +201,10 @@ class InputField:
             parts.append(f">= {low}")
         elif high is not None:
             parts.append(f"<= {high}")
+        if schema.get("exclusiveMinimum") is not None:
+            parts.append(f"> {schema['exclusiveMinimum']}")
+        if schema.get("exclusiveMaximum") is not None:
+            parts.append(f"< {schema['exclusiveMaximum']}")
         if schema.get("minLength") is not None:
             parts.append(f"at least {schema['minLength']} characters")
         if schema.get("maxLength") is not None:
@@ -323,7 +329,7 @@ def _type_words(schema: Mapping[str, Any]) -> str:
         return "a file (URL, Path, bytes or open binary file)"
     kind = schema.get("type")
     if kind == "array" and isinstance(schema.get("items"), Mapping):
-        return f"a list of {_type_words(schema['items']).removeprefix('a ').removeprefix('an ')}"
+        return f"a list, each {_type_words(schema['items'])}"
     return _TYPE_NAMES.get(kind, "any value") if isinstance(kind, str) else "any value"
 
 

@@ -38,12 +38,17 @@ def literal(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0) -> st
     """``value`` as Python source: on one line when it fits in the line (``prefix`` characters
     before it, ``suffix`` after), else one item per line with a trailing comma."""
     compact = _compact(value)
-    if not isinstance(value, dict | list) or not value:
-        return compact
     if indent + prefix + len(compact) + suffix <= LINE_LENGTH:
         return compact
     inner = indent + len(_INDENT)
     pad = " " * inner
+    if isinstance(value, str):
+        pieces = _split_string(value, LINE_LENGTH - inner)
+        if len(pieces) == 1:
+            return compact
+        return "(\n" + "\n".join(pad + piece for piece in pieces) + "\n" + " " * indent + ")"
+    if not isinstance(value, dict | list) or not value:
+        return compact
     if isinstance(value, dict):
         items = []
         for key in sorted(value):
@@ -52,6 +57,21 @@ def literal(value: Any, indent: int = 0, prefix: int = 0, suffix: int = 0) -> st
         return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
     lines = [f"{pad}{literal(item, inner, 0, 1)}," for item in value]
     return "[\n" + "\n".join(lines) + "\n" + " " * indent + "]"
+
+
+def _split_string(text: str, width: int) -> list[str]:
+    """``text`` as string literals of at most ``width`` characters, cut after spaces (their
+    implicit concatenation is ``text``)."""
+    pieces: list[str] = []
+    current = ""
+    for word in re.findall(r"\S*\s*", text):
+        if current and len(_string(current + word)) > width:
+            pieces.append(_string(current))
+            current = ""
+        current += word
+    if current or not pieces:
+        pieces.append(_string(current))
+    return pieces
 
 
 def _compact(value: Any) -> str:
@@ -165,7 +185,8 @@ class _Param:
     def doc(self) -> str:
         words = self.field.constraints()
         described = self.field.description.rstrip(".")
-        return f"{described}. {words[:1].upper()}{words[1:]}." if described else f"{words}."
+        words = f"{words[:1].upper()}{words[1:]}"
+        return f"{described}. {words}." if described else f"{words}."
 
 
 def _params(spec: _schema.InputSpec, imports: _Imports) -> list[_Param]:
@@ -183,10 +204,16 @@ def _params(spec: _schema.InputSpec, imports: _Imports) -> list[_Param]:
             default = "None"
             if not annotation.endswith("| None"):
                 annotation += " | None"
+        elif field.schema.get("type") == "integer" and _whole_float(field.default):
+            default = _compact(int(field.default))  # Cog may write 1 as 1.0
         else:
             default = _compact(field.default)
         params.append(_Param(field.python_name, field, annotation, default))
     return params
+
+
+def _whole_float(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer()
 
 
 # --------------------------------------------------------------------------------------------

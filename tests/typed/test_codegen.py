@@ -74,6 +74,49 @@ bad: int = demo_hello.run(name="Ada")
 """
 
 
+# Inputs that cannot keep their names in Python, Cog's enum-by-reference, a mutable default, a
+# nullable input, an integer default written as 1.0, a long description and an object output.
+AWKWARD_SCHEMA: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Input": {
+                "type": "object",
+                "required": ["class"],
+                "properties": {
+                    "class": {"type": "string", "x-order": 0},
+                    "num-steps": {"type": "integer", "default": 4.0, "x-order": 1},
+                    "lambda": {"allOf": [{"$ref": "#/components/schemas/lam"}], "x-order": 2},
+                    "client": {"type": "boolean", "default": False, "x-order": 3},
+                    "tags": {"type": "array", "items": {"type": "string"}, "default": ["a"]},
+                    "seed": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                    "values": {
+                        "type": "number",
+                        "description": "A description long enough to wrap " * 4,
+                        "exclusiveMinimum": 0,
+                    },
+                    "files": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                },
+            },
+            "lam": {"type": "integer", "enum": [1, 2, 3], "default": 2},
+            "Output": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "uri"}},
+            },
+        }
+    }
+}
+AWKWARD_USAGE = """\
+from replicate_ext import Client
+
+import awkward
+
+
+def call(client: Client) -> None:
+    out: awkward.Output = awkward.run(class_="x", lambda_=3, client_=True, client=client)
+    print(out, awkward.Input(class_="y", num_steps=2, tags=["b"], seed=None, files=[b"x"]))
+"""
+
+
 @pytest.fixture
 def generated(cog_server: LocalServer, tmp_path: Path) -> Path:
     out = tmp_path / "typed"
@@ -108,12 +151,26 @@ def test_generated_modules_pass_ruff_and_mypy_strict_and_mypy_rejects_wrong_call
     assert sorted(p.name for p in generated.glob("*.py")) == sorted(
         module_filename(ref) for ref in REFS
     )
+    awkward = render_module("me/awkward", "0" * 64, AWKWARD_SCHEMA)
+    for expected in [
+        "    class_: str\n",
+        "    num_steps: int = 4\n",
+        "    lambda_: Literal[1, 2, 3] = 2\n",
+        "    client_: bool = False\n",
+        "    tags: list[str] | None = None\n",
+        "    seed: int | None = None\n",
+        "    files: list[FileInput] | None = None\n",
+        '"num-steps": self.num_steps',
+        "Output: TypeAlias = dict[str, Any]",
+    ]:
+        assert expected in awkward
+    (generated / "awkward.py").write_text(render_module("me/awkward", "0" * 64, AWKWARD_SCHEMA))
     rules = "E,F,W,I,UP,B,SIM,RUF"
     lint = tool("ruff", "check", "--isolated", "--select", rules, ".", cwd=generated)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     formatted = tool("ruff", "format", "--isolated", "--check", ".", cwd=generated)
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
-
+    (generated / "awkward_usage.py").write_text(AWKWARD_USAGE)
     (generated / "good_usage.py").write_text(GOOD_USAGE)
     (generated / "bad_usage.py").write_text(BAD_USAGE)
     checked = tool("mypy", "--strict", "--cache-dir", str(generated / ".mypy"), ".", cwd=generated)
