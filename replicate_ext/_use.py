@@ -40,6 +40,7 @@ class ModelSchema:
     description: str
     inputs: _schema.InputSpec
     output: dict[str, Any]
+    openapi: dict[str, Any] = attrs.field(repr=False)  # the version's schema, as published
 
     @classmethod
     def from_version(cls, ref: str, model: str, version: Version, description: str) -> ModelSchema:
@@ -53,6 +54,7 @@ class ModelSchema:
             description=description,
             inputs=_schema.input_spec(openapi),
             output=_schema.output_schema(openapi),
+            openapi=openapi,
         )
 
 
@@ -95,6 +97,7 @@ class SchemaCache:
                     schema = ModelSchema.from_version(
                         ref, model, _latest(ref, found), found.description or ""
                     )
+                    self._latest[model] = schema.version
                 else:
                     schema = ModelSchema.from_version(
                         ref, model, client.models.versions.get(model, version), ""
@@ -132,6 +135,7 @@ class SchemaCache:
                     schema = ModelSchema.from_version(
                         ref, model, _latest(ref, found), found.description or ""
                     )
+                    self._latest[model] = schema.version
                 else:
                     fetched = await client.models.versions.get(model, version)
                     schema = ModelSchema.from_version(ref, model, fetched, "")

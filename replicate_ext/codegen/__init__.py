@@ -36,12 +36,15 @@ __all__ = [
 
 def generate_module(client: Client, ref: str) -> str:
     """The source of a typed module for ``ref`` (``owner/name`` pins the latest version,
-    ``owner/name:version`` that version); one request for the schema.
+    ``owner/name:version`` that version), from the schema ``client.use(ref)`` would use.
 
     >>> source = generate_module(client, "demo/hello")   # doctest: +SKIP
     """
-    schema = _fetch(client, ref)
-    return render_module(schema[0], schema[1], schema[2], schema[3])
+    schema = client._schemas.get(client, ref)
+    description = schema.description
+    if not description and schema.ref != schema.model:  # a pinned version: ask the model
+        description = client.models.get(schema.model).description or ""
+    return render_module(schema.model, schema.version, schema.openapi, description)
 
 
 def write_module(client: Client, ref: str, out: str | os.PathLike[str]) -> Path:
@@ -55,20 +58,3 @@ def write_module(client: Client, ref: str, out: str | os.PathLike[str]) -> Path:
     path = directory / module_filename(split_ref(ref)[0])
     path.write_text(source, encoding="utf-8")
     return path
-
-
-def _fetch(client: Client, ref: str) -> tuple[str, str, dict[str, object], str]:
-    from .._errors import ReplicateError
-    from .._use import split_ref
-
-    model, version_id = split_ref(ref)
-    found = client.models.get(model)
-    if version_id is None:
-        version = found.latest_version
-        if version is None:
-            raise ReplicateError(f"{model} has no version to generate a module from")
-    else:
-        version = client.models.versions.get(model, version_id)
-    if not version.openapi_schema:
-        raise ReplicateError(f"{model} version {version.id} publishes no schema")
-    return model, version.id, version.openapi_schema, found.description or ""

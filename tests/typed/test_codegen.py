@@ -241,6 +241,8 @@ def test_output_is_deterministic(cog_server: LocalServer) -> None:
         assert generate_module(client, "cog/reverse") == first
         version = client.models.get("cog/reverse").latest_version
     assert version is not None and version.openapi_schema is not None
+    with replicate_ext.Client(api_token=cog_server.token, base_url=cog_server.base_url) as client:
+        assert generate_module(client, f"cog/reverse:{version.id}") == first  # same version
     shuffled = json.loads(json.dumps(version.openapi_schema), object_pairs_hook=_reversed_dict)
     description = "Reverses text, optionally prefixing the size of a given file."
     assert render_module("cog/reverse", version.id, shuffled, description) == first
