@@ -147,15 +147,16 @@ class SchemaCache:
 # Signature and help, shared by both flavours
 
 
-def _output_annotation(output: Mapping[str, Any], file_type: Any, *, streamed: bool) -> Any:
+def _output_annotation(output: Mapping[str, Any], file_type: Any) -> Any:
+    """What a call returns: iterators come back whole (a list, or ``str`` when concatenated)."""
     if not _schema.describes_output(output):
         return Any
     if _schema.is_iterator(output):
+        if _schema.concatenates(output):
+            return str
         items = output.get("items")
         item = _schema.python_annotation(items, file_type=file_type) if items else Any
-        if streamed:
-            return item
-        return str if _schema.concatenates(output) else list[item]  # type: ignore[valid-type]
+        return list[item]  # type: ignore[valid-type]
     return _schema.python_annotation(output, file_type=file_type)
 
 
@@ -181,7 +182,7 @@ def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signatu
                 annotation=_schema.described(annotation, field.description),
             )
         )
-    returns = _output_annotation(schema.output, file_output, streamed=False)
+    returns = _output_annotation(schema.output, file_output)
     return inspect.Signature(parameters, return_annotation=returns)
 
 
@@ -213,13 +214,8 @@ def help_text(schema: ModelSchema, signature: inspect.Signature) -> str:
 
 
 def _plain(annotation: Any) -> Any:
-    return (
-        getattr(annotation, "__origin__", annotation) if _is_annotated(annotation) else annotation
-    )
-
-
-def _is_annotated(annotation: Any) -> bool:
-    return hasattr(annotation, "__metadata__")
+    """``X`` of ``Annotated[X, description]``."""
+    return annotation.__origin__ if hasattr(annotation, "__metadata__") else annotation
 
 
 class _TypedModelBase:
@@ -321,7 +317,8 @@ class TypedModel(_TypedModelBase):
         )
 
     def refresh(self) -> TypedModel:
-        """Fetch the schema again (for this client's every ``use()`` of the same ref)."""
+        """Fetch the schema again; later ``use()`` of the same ref on this client gets the new
+        one too."""
         self._set_schema(_cache_of(self._client).get(self._client, self._schema.ref, refresh=True))
         return self
 
