@@ -217,6 +217,8 @@ def test_generated_modules_run_end_to_end(
             output = await image.async_run(width=2, client=client)
             content = await output.read()
             tokens = [t async for t in stream.async_stream(prompt="p q", delay=0, client=client)]
+            prediction = await hello.async_create(name="Cy", client=client)
+            assert prediction.version == hello.VERSION and prediction.input == {"name": "Cy"}
             return content, tokens
 
     content, tokens = asyncio.run(run_async())

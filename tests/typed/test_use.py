@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import pydoc
 import typing
 from typing import Annotated, Any, Literal
 
@@ -126,7 +127,7 @@ def test_signature_and_help_show_types_defaults_and_descriptions(
     assert typing.get_args(params["attachment"].annotation)[0] == FileInput | None
     assert signature.return_annotation is str
     assert inspect.signature(client.use("demo/image")).return_annotation is FileOutput
-    text = reverse.__doc__ or ""
+    text = pydoc.render_doc(reverse)  # what help(reverse) prints
     assert "cog/reverse (version " in text
     assert "Reverses text, optionally prefixing the size of a given file." in text
     assert "times: an integer, 1 <= times <= 3, default 1" in text
