@@ -189,10 +189,43 @@ class _Param:
         return f"{described}. {words}." if described else f"{words}."
 
 
-def _params(spec: _schema.InputSpec, imports: _Imports) -> list[_Param]:
+# Names a generated module defines or imports; an enum alias never takes one of them.
+_TAKEN = frozenset(
+    {
+        *("Input", "Output", "AsyncOutput", "OutputItem", "AsyncOutputItem"),
+        *("Any", "Literal", "TypeAlias", "Iterator", "AsyncIterator"),
+        *("Client", "AsyncClient", "Prediction", "FileInput", "FileOutput", "AsyncFileOutput"),
+    }
+)
+
+
+def _enum_aliases(spec: _schema.InputSpec) -> dict[str, str]:
+    """A ``Literal`` alias name per enum input (``scheduler`` → ``Scheduler``), so that long
+    choices are written once and signatures stay short."""
+    names: dict[str, str] = {}
+    for field in spec.fields:
+        if isinstance(field.schema.get("enum"), list) and field.schema["enum"]:
+            camel = "".join(part.capitalize() for part in field.python_name.split("_"))
+            name = camel if camel[:1].isalpha() else f"Choice{camel}"
+            while name in _TAKEN or name in names.values():
+                name += "Value"
+            names[field.name] = name
+    return names
+
+
+def _alias_source(name: str, values: list[Any]) -> str:
+    head = f"{name}: TypeAlias = Literal["
+    return _bracketed(head, [_compact(value) for value in values], "]", 0)
+
+
+def _params(spec: _schema.InputSpec, imports: _Imports, aliases: Mapping[str, str]) -> list[_Param]:
     params = []
     for field in spec.fields:
-        annotation = _type_source(field.schema, "FileInput", imports)
+        if field.name in aliases:
+            imports.typing.add("Literal")
+            annotation = aliases[field.name]
+        else:
+            annotation = _type_source(field.schema, "FileInput", imports)
         if field.optional or field.schema.get("nullable"):
             annotation += " | None"
         default: str | None
@@ -235,7 +268,11 @@ def render_module(
     output = _schema.output_schema(openapi_schema)
     spec = _schema.fields_of(input_schema)
     imports = _Imports()
-    params = _params(spec, imports)
+    aliases = _enum_aliases(spec)
+    params = _params(spec, imports, aliases)
+    choices = [
+        _alias_source(aliases[f.name], f.schema["enum"]) for f in spec.fields if f.name in aliases
+    ]
     streams = _schema.is_iterator(output)
     sections = [
         _header(model, version, description),
@@ -246,6 +283,7 @@ def render_module(
         f"VERSION = {_string(version)}",
         "",
         _outputs(output, imports, streams),
+        *(["", "\n".join(choices)] if choices else []),
         "",
         f"_PINNED = runtime.Pinned(\n{_INDENT}MODEL,\n{_INDENT}VERSION,",
         f"{_INDENT}{literal(input_schema, 4, 0, 1)},",

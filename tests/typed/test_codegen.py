@@ -75,7 +75,8 @@ bad: int = demo_hello.run(name="Ada")
 
 
 # Inputs that cannot keep their names in Python, Cog's enum-by-reference, a mutable default, a
-# nullable input, an integer default written as 1.0, a long description and an object output.
+# nullable input, an integer default written as 1.0, a long description, a long enum, an enum
+# whose alias would clash with a name the module defines, and an object output.
 AWKWARD_SCHEMA: dict[str, Any] = {
     "components": {
         "schemas": {
@@ -95,6 +96,13 @@ AWKWARD_SCHEMA: dict[str, Any] = {
                         "exclusiveMinimum": 0,
                     },
                     "files": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                    "output": {"enum": ["x", "y"]},
+                    "scheduler": {
+                        "type": "string",
+                        "enum": ["DDIM", "DPMSolverMultistep", "HeunDiscrete", "KarrasDPM"]
+                        + ["K_EULER_ANCESTRAL", "K_EULER", "PNDM"],
+                        "default": "K_EULER",
+                    },
                 },
             },
             "lam": {"type": "integer", "enum": [1, 2, 3], "default": 2},
@@ -155,7 +163,12 @@ def test_generated_modules_pass_ruff_and_mypy_strict_and_mypy_rejects_wrong_call
     for expected in [
         "    class_: str\n",
         "    num_steps: int = 4\n",
-        "    lambda_: Literal[1, 2, 3] = 2\n",
+        "    lambda_: Lambda = 2\n",
+        "Lambda: TypeAlias = Literal[1, 2, 3]\n",
+        "    output_: OutputValue | None = None\n",
+        'OutputValue: TypeAlias = Literal["x", "y"]\n',
+        '    scheduler: Scheduler = "K_EULER"\n',
+        'Scheduler: TypeAlias = Literal[\n    "DDIM",\n',
         "    client_: bool = False\n",
         "    tags: list[str] | None = None\n",
         "    seed: int | None = None\n",
