@@ -99,8 +99,8 @@ AWKWARD_SCHEMA: dict[str, Any] = {
                     "output": {"enum": ["x", "y"]},
                     "scheduler": {
                         "type": "string",
-                        "enum": ["DDIM", "DPMSolverMultistep", "HeunDiscrete", "KarrasDPM"]
-                        + ["K_EULER_ANCESTRAL", "K_EULER", "PNDM"],
+                        "enum": "DDIM DPMSolverMultistep HeunDiscrete KarrasDPM K_EULER_ANCESTRAL "
+                        "K_EULER PNDM".split(),
                         "default": "K_EULER",
                     },
                 },
