@@ -77,6 +77,15 @@ bad: int = demo_hello.run(name="Ada")
 # Inputs that cannot keep their names in Python, Cog's enum-by-reference, a mutable default, a
 # nullable input, an integer default written as 1.0, a long description, a long enum, an enum
 # whose alias would clash with a name the module defines, and an object output.
+SCHEDULERS = [
+    "DDIM",
+    "DPMSolverMultistep",
+    "HeunDiscrete",
+    "KarrasDPM",
+    "K_EULER_ANCESTRAL",
+    "K_EULER",
+    "PNDM",
+]
 AWKWARD_SCHEMA: dict[str, Any] = {
     "components": {
         "schemas": {
@@ -99,8 +108,7 @@ AWKWARD_SCHEMA: dict[str, Any] = {
                     "output": {"enum": ["x", "y"]},
                     "scheduler": {
                         "type": "string",
-                        "enum": "DDIM DPMSolverMultistep HeunDiscrete KarrasDPM K_EULER_ANCESTRAL "
-                        "K_EULER PNDM".split(),
+                        "enum": SCHEDULERS,
                         "default": "K_EULER",
                     },
                 },
