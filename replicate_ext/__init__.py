@@ -47,7 +47,9 @@ from .types import (
 if TYPE_CHECKING:
     from . import webhooks
     from ._files import AsyncFileOutput, FileOutput
+    from ._schema import InputValidationError
     from ._streaming import ServerSentEvent, StreamUnavailableError
+    from ._use import AsyncTypedModel, TypedModel
 
 # Loaded on first access: file handling is not needed to import the package.
 _LAZY = {
@@ -56,6 +58,9 @@ _LAZY = {
     "ServerSentEvent": "._streaming",
     "StreamUnavailableError": "._streaming",
     "webhooks": ".webhooks",
+    "InputValidationError": "._schema",
+    "TypedModel": "._use",
+    "AsyncTypedModel": "._use",
 }
 
 
@@ -101,6 +106,7 @@ __all__ = [
     "AsyncClient",
     "AsyncFileOutput",
     "AsyncPage",
+    "AsyncTypedModel",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -110,6 +116,7 @@ __all__ = [
     "File",
     "FileOutput",
     "Hardware",
+    "InputValidationError",
     "InternalServerError",
     "MissingAPITokenError",
     "Model",
@@ -126,6 +133,7 @@ __all__ = [
     "ServerSentEvent",
     "StreamUnavailableError",
     "Training",
+    "TypedModel",
     "UnprocessableEntityError",
     "Version",
     "WaitTimeoutError",

@@ -30,6 +30,7 @@ from .types import Prediction, SearchResult
 if TYPE_CHECKING:
     from ._files import FileEncoding, FileSource
     from ._streaming import ServerSentEvent
+    from ._use import AsyncTypedModel, SchemaCache, TypedModel
     from .resources.deployments import AsyncDeployments, Deployments
     from .resources.files import AsyncFiles, Files
     from .resources.misc import (
@@ -281,6 +282,24 @@ class Client:
             max_reconnects=max_reconnects,
             on_update=on_update,
         )
+
+    def use(self, ref: str) -> TypedModel:
+        """A model as a validated callable (see docs/typed-models.md); its schema is fetched
+        once per client.
+
+        >>> hello = client.use("demo/hello")   # doctest: +SKIP
+        >>> hello(name="Ada")                   # doctest: +SKIP
+        'hello Ada'
+        """
+        from ._use import use
+
+        return use(self, ref)
+
+    @cached_property
+    def _schemas(self) -> SchemaCache:
+        from ._use import SchemaCache
+
+        return SchemaCache()
 
     def search(
         self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
@@ -591,6 +610,18 @@ class AsyncClient:
             max_reconnects=max_reconnects,
             on_update=on_update,
         )
+
+    async def use(self, ref: str) -> AsyncTypedModel:
+        """See :meth:`Client.use`: ``model = await client.use(ref)``, then ``await model(...)``."""
+        from ._use import use_async
+
+        return await use_async(self, ref)
+
+    @cached_property
+    def _schemas(self) -> SchemaCache:
+        from ._use import SchemaCache
+
+        return SchemaCache()
 
     async def search(
         self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]

@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from .codegen import add_codegen_command
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, describe_error, exit_code_for
 from .resources import add_resource_commands
 from .run import add_run_command
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_command(subparsers)
     add_resource_commands(subparsers)
     add_serve(subparsers)
+    add_codegen_command(subparsers)
     return parser
 
 

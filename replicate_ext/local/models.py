@@ -280,8 +280,24 @@ def demo_models() -> list[LocalModel]:
             "Renders a PNG gradient of the requested size.",
             _input(
                 {
-                    "width": _prop("integer", "Width", 0, default=64, minimum=1, maximum=2048),
-                    "height": _prop("integer", "Height", 1, default=64, minimum=1, maximum=2048),
+                    "width": _prop(
+                        "integer",
+                        "Width",
+                        0,
+                        default=64,
+                        minimum=1,
+                        maximum=2048,
+                        description="Image width in pixels",
+                    ),
+                    "height": _prop(
+                        "integer",
+                        "Height",
+                        1,
+                        default=64,
+                        minimum=1,
+                        maximum=2048,
+                        description="Image height in pixels",
+                    ),
                 },
                 [],
             ),
