@@ -22,7 +22,7 @@ from typing import IO, Annotated, Any, Literal, TypeAlias
 import attrs
 
 from ._errors import ReplicateError
-from ._files import AsyncFileOutput, FileOutput, _FileOutputBase
+from ._files import AsyncFileOutput, FileOutput, FileOutputBase
 
 __all__ = [
     "FileInput",
@@ -338,7 +338,7 @@ def _is_file(schema: Mapping[str, Any]) -> bool:
 
 
 def _is_file_value(value: Any) -> bool:
-    if isinstance(value, bytes | bytearray | memoryview | PurePath | _FileOutputBase):
+    if isinstance(value, bytes | bytearray | memoryview | PurePath | FileOutputBase):
         return True
     return callable(getattr(value, "read", None)) and not isinstance(value, io.TextIOBase | str)
 

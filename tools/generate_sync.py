@@ -54,6 +54,8 @@ RENAMES = {
     "AsyncRawResponseProxy": "RawResponseProxy",
     "AsyncUpdateHook": "UpdateHook",
     "apaginate": "paginate",
+    "encode_inputs_async": "encode_inputs",
+    "wrap_outputs_async": "wrap_outputs",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
     # httpx

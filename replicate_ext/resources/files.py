@@ -25,7 +25,7 @@ from replicate_api.api.files import list as _list
 from replicate_api.models.file_create_request import FileCreateRequest
 from replicate_api.types import File as _Payload
 
-from .._files import FileSource, _remaining_size, guess_content_type
+from .._files import FileSource, guess_content_type, remaining_size
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
 from .._refs import id_of
@@ -175,7 +175,7 @@ def plan_upload(
         name = getattr(stream, "name", None)
         if not filename and isinstance(name, str) and name:
             filename = os.path.basename(name)
-        size = _remaining_size(stream)
+        size = remaining_size(stream)
         head = b""
         start = None
         if size is not None:
