@@ -17,8 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .demo_models import demo_models
 from .faults import Fault, FaultInjector
-from .models import LocalModel, coerce_models, demo_models
+from .models import LocalModel, coerce_models
 
 DEFAULT_TOKEN = "r8_local_server_token"
 

@@ -7,10 +7,13 @@ loop thread; each statement is short, so they do not need a thread of their own.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,12 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 Record = dict[str, Any]
+# the one account of this server: it owns every model, deployment and file
+ACCOUNT_USERNAME = "local"
+# statuses a prediction or training never leaves
+TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
+# stored outputs name files by id; responses turn these into signed URLs for their origin
+FILE_REF_PREFIX = "replicate-ext-local-file:"
 
 
 class Store:
@@ -325,3 +334,20 @@ def _load(data: Any) -> Record:
     value = json.loads(data)
     assert isinstance(value, dict)
     return value
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def new_id() -> str:
+    """26 lowercase base32 characters, the shape of Replicate ids."""
+    return base64.b32encode(os.urandom(16)).decode().rstrip("=").lower()

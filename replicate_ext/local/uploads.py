@@ -12,8 +12,8 @@ import attrs
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from .app import Problem, invalid_field
 from .engine import Engine
+from .problems import Problem, invalid_field
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -130,7 +130,7 @@ async def receive_upload(request: Request, engine: Engine, limit: int) -> Upload
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
         raise Problem(413, f"files may be at most {limit} bytes")
-    file_id, path = engine.new_file_path()
+    file_id, path = engine.files.new_path()
     receiver = _Receiver(path, limit)
     parser = MultipartParser(boundary, receiver.callbacks())
     try:
