@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -23,7 +23,7 @@ from starlette.types import ASGIApp
 from . import pages
 from .engine import Engine
 from .gate import Gate
-from .problems import Problem, on_crash, on_http_exception, on_problem
+from .problems import Problem, on_client_disconnect, on_crash, on_http_exception, on_problem
 from .routes import (
     account,
     admin,
@@ -113,8 +113,9 @@ def create_app(engine: Engine) -> ASGIApp:
         exception_handlers={
             Problem: on_problem,
             HTTPException: on_http_exception,
+            ClientDisconnect: on_client_disconnect,
             Exception: on_crash,
         },
     )
     app.state.engine = engine
-    return Gate(app, engine.faults, engine.settings.token)
+    return Gate(app, engine.faults, engine.settings.token, engine.settings.max_body_bytes)

@@ -33,8 +33,9 @@ async def _stream(inputs: JSON, ctx: RunContext) -> Any:
 async def _image(inputs: JSON, ctx: RunContext) -> Any:
     width, height = inputs["width"], inputs["height"]
     ctx.log(f"rendering {width}x{height}")
-    await asyncio.sleep(0)
-    return ctx.save_file(render_png(width, height), filename="image.png", content_type="image/png")
+    # pure-Python rendering of a large image takes seconds: never on the event loop
+    png = await ctx.run_in_thread(render_png, width, height)
+    return ctx.save_file(png, filename="image.png", content_type="image/png")
 
 
 async def _fail(inputs: JSON, ctx: RunContext) -> Any:

@@ -27,8 +27,9 @@ import attrs
 import httpx
 
 from .faults import FaultInjector
+from .json_values import scrub_text
 from .models import JSON, LocalModel, ModelFailure
-from .run_context import ModelContext
+from .run_context import ModelContext, require_json
 from .store import FILE_REF_PREFIX, TERMINAL, Record, Store, iso, new_id, now, parse_iso
 from .stored_files import StoredFiles
 from .webhook_sender import WebhookSender
@@ -51,6 +52,7 @@ class Settings:
     db_path: Path | None = None
     files_dir: Path | None = None
     max_upload_bytes: int = 100 * 1024 * 1024
+    max_body_bytes: int = 10 * 1024 * 1024
     start_delay: float = 0.0
     min_cancel_after: float = 5.0
     webhook_retries: int = 3
@@ -356,7 +358,7 @@ class Engine:
             else:
                 model = self.models[rec["_runner"]]
                 run_input: JSON = rec.get("_run_input") or rec["input"]
-                result = await model.run(run_input, ctx)
+                result = require_json(await model.run(run_input, ctx))
                 if model.iterator:
                     if rec["output"] is None:
                         rec["output"] = []
@@ -370,10 +372,10 @@ class Engine:
         except asyncio.CancelledError:
             raise
         except ModelFailure as exc:
-            rec["error"] = str(exc)
+            rec["error"] = scrub_text(str(exc))
             self._finish(rec, "failed")
         except Exception as exc:
-            rec["error"] = f"{type(exc).__name__}: {exc}"
+            rec["error"] = scrub_text(f"{type(exc).__name__}: {exc}")
             ctx.log(traceback.format_exc().rstrip())
             self._finish(rec, "failed")
         finally:

@@ -1,5 +1,5 @@
-"""The outermost ASGI layer: injected faults first, then the bearer token. Routes below it read
-whether the caller authenticated from ``scope[AUTH_SCOPE_KEY]``."""
+"""The outermost ASGI layer: injected faults first, then the bearer token, then the body size
+limit. Routes below it read whether the caller authenticated from ``scope[AUTH_SCOPE_KEY]``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import socket
 import struct
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .faults import FaultInjector
 from .problems import Problem
@@ -25,10 +25,13 @@ _OPEN_PATHS = re.compile(r"^/v1/(?:predictions/[^/]+/stream|files/[^/]+/download
 class Gate:
     """Consumes injected faults, then checks the bearer token."""
 
-    def __init__(self, app: ASGIApp, faults: FaultInjector, token: str | None) -> None:
+    def __init__(
+        self, app: ASGIApp, faults: FaultInjector, token: str | None, max_body_bytes: int
+    ) -> None:
         self.app = app
         self.faults = faults
         self.token = token
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,10 +47,20 @@ class Gate:
         authenticated = self._authenticated(scope)
         scope[AUTH_SCOPE_KEY] = authenticated
         needs_auth = path.startswith(("/v1/", "/_admin")) and not _OPEN_PATHS.match(path)
+        # with a token, a prediction's page (its input and output) is as private as its API
+        needs_auth = needs_auth or (self.token is not None and path.startswith("/p/"))
         if needs_auth and not authenticated:
             await unauthenticated().response()(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if scope["method"] == "POST" and path == "/v1/files":
+            await self.app(scope, receive, send)  # uploads enforce their own, larger limit
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            # answered without reading the body; uvicorn closes the connection afterwards
+            await too_large(self.max_body_bytes).response()(scope, receive, send)
+            return
+        await self.app(scope, _limited(receive, self.max_body_bytes), send)
 
     async def _inject_fault(self, scope: Scope, receive: Receive, send: Send) -> bool:
         """Apply the next matching fault; True when it answered (or dropped) the request."""
@@ -79,6 +92,33 @@ class Gate:
                     return True
                 return hmac.compare_digest(credential.encode(), self.token.encode())
         return False
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            return int(value) if value.isdigit() else None  # h11 rejects malformed ones
+    return None
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that stops a body (chunked ones too) as soon as it grows past ``limit``."""
+    received = 0
+
+    async def receive_limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(limit)
+        return message
+
+    return receive_limited
+
+
+def too_large(limit: int) -> Problem:
+    return Problem(413, f"request bodies may be at most {limit} bytes")
 
 
 def unauthenticated() -> Problem:

@@ -3,18 +3,28 @@ origins, JSON bodies, and the header grammars (``Prefer: wait``, ``Cancel-After`
 
 from __future__ import annotations
 
-import json
 import re
+import urllib.parse
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from .engine import Engine
+from .json_values import TooDeep, UnrepresentableValue, loads_strict
 from .models import JSON
 from .problems import Problem, invalid_field
 
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s?)?$")
+# ASCII digits only: str.isdigit() and \\d accept other scripts' digits, which int() may reject
+_DURATION = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,9}(?:\.[0-9]{1,9})?)s?)?")
+_WAIT = re.compile(r"[0-9]{1,2}")
+# RFC 3339 date-time, the "format: date-time" of the spec (a time zone is required)
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+MAX_URL_LENGTH = 2048
 
 
 def engine_of(request: Request) -> Engine:
@@ -38,7 +48,11 @@ async def json_body(request: Request, *, required: bool = True) -> JSON:
             raise Problem(400, "the request body must be a JSON object")
         return {}
     try:
-        data = json.loads(raw)
+        data = loads_strict(raw)
+    except UnrepresentableValue as exc:
+        raise invalid_field(exc.field or "body", exc.message) from None
+    except TooDeep as exc:
+        raise Problem(400, str(exc)) from None
     except ValueError as exc:
         raise Problem(400, f"the request body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -56,7 +70,7 @@ def parse_prefer_wait(header: str | None) -> float | None:
             return 60.0
         if token.startswith("wait="):
             value = token[len("wait=") :]
-            if not value.isdigit() or not 1 <= int(value) <= 60:
+            if not _WAIT.fullmatch(value) or not 1 <= int(value) <= 60:
                 raise invalid_field("Prefer", "wait must be a whole number of seconds from 1 to 60")
             return float(value)
     return None
@@ -64,11 +78,36 @@ def parse_prefer_wait(header: str | None) -> float | None:
 
 def parse_duration(text: str) -> float:
     """``30``, ``30s``, ``5m``, ``1h30m45s`` → seconds."""
-    match = _DURATION.match(text.strip())
+    match = _DURATION.fullmatch(text.strip())
     if not text.strip() or match is None:
         raise ValueError(text)
     hours, minutes, seconds = match.groups()
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
+def parse_date_time(text: str) -> datetime:
+    """An RFC 3339 date-time with a time zone; ValueError otherwise."""
+    if not _DATE_TIME.fullmatch(text):
+        raise ValueError(text)
+    return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+def http_url_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL with a host (and a valid port), or None."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"must be at most {MAX_URL_LENGTH} characters"
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        return "must be an http(s) URL without spaces or control characters"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # ValueError when it is not a number from 0 to 65535
+    except ValueError:
+        return "must be an http(s) URL with a valid port"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) URL with a host"
+    if port == 0:
+        return "must be an http(s) URL with a valid port"
+    return None
 
 
 def split_ref(ref: str) -> tuple[str, str] | None:

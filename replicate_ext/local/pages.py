@@ -9,6 +9,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from .gate import AUTH_SCOPE_KEY, unauthenticated
 from .http import engine_of, ok, origin_of
 from .problems import Problem
 from .render import prediction_json
@@ -37,9 +38,13 @@ async def prediction_page(request: Request) -> Response:
 
 async def model_page(request: Request) -> Response:
     owner, name = request.path_params["owner"], request.path_params["name"]
-    record = engine_of(request).store.get_model(owner, name)
+    engine = engine_of(request)
+    record = engine.store.get_model(owner, name)
     if record is None or owner in ("v1", "_admin", "p"):
         raise Problem(404, f"no such endpoint: {request.method} {request.url.path}")
+    private = record.get("visibility") == "private"
+    if private and engine.settings.token is not None and not request.scope.get(AUTH_SCOPE_KEY):
+        raise unauthenticated()
     readme = record.get("_readme") or record.get("description") or ""
     return HTMLResponse(
         f"<!doctype html><title>{html.escape(owner)}/{html.escape(name)}</title>"

@@ -111,6 +111,16 @@ async def on_http_exception(request: Request, exc: Exception) -> Response:
     return Problem(exc.status_code, detail, headers=dict(exc.headers or {})).response()
 
 
+async def on_client_disconnect(request: Request, exc: Exception) -> Response:
+    # nobody is left to answer; one line says what happened, without a traceback
+    log.warning(
+        "%s %s: the client disconnected before sending its whole body",
+        request.method,
+        request.url.path,
+    )
+    return Response(status_code=400)
+
+
 async def on_crash(request: Request, exc: Exception) -> Response:
     # the traceback goes to the server's log; the client learns only that it was our fault
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .json_values import dumps_record, scrub_text
 from .models import ModelFailure
 from .store import FILE_REF_PREFIX, TERMINAL, Record
 
@@ -37,12 +38,14 @@ class ModelContext:
     def log(self, line: str) -> None:
         if not self._active():
             return
+        line = scrub_text(line)
         self._rec["logs"] = (self._rec.get("logs") or "") + line + "\n"
         self._engine.record_change(self._rec, "logs", line)
 
     def emit(self, item: Any) -> None:
         if not self._active():
             return
+        item = require_json(item)
         self._rec["output"] = [*(self._rec.get("output") or []), item]
         text = item if isinstance(item, str) else json.dumps(item)
         self._engine.record_change(self._rec, "output", text)
@@ -92,3 +95,13 @@ class ModelContext:
 
     async def run_in_thread(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self._engine.run_blocking(function, *args, **kwargs)
+
+
+def require_json(value: Any) -> Any:
+    """``value`` if responses can carry it; a model output that cannot be fails its run rather
+    than poisoning the record."""
+    try:
+        dumps_record(value)
+    except (TypeError, ValueError) as exc:
+        raise ModelFailure(f"the output cannot be represented as JSON: {exc}") from None
+    return value

@@ -12,9 +12,10 @@ from starlette.types import Message, Receive, Scope, Send
 from .engine import Engine
 from .gate import TRANSPORT_SCOPE_KEY
 from .http import origin_of
-from .problems import Problem
+from .problems import Problem, invalid_field
 from .store import FILE_REF_PREFIX, TERMINAL
 
+_EVENT_SEQ = re.compile(r"[0-9]+")
 _FILE_REF = re.compile(re.escape(FILE_REF_PREFIX) + r"([a-z0-9]+)")
 
 
@@ -35,7 +36,12 @@ class EventStream:
             return
         request = Request(scope)
         file_url = engine.files.url_builder(origin_of(request))
-        last = last_event_seq(request.headers.get("last-event-id"))
+        try:
+            last = last_event_seq(request.headers.get("last-event-id"))
+        except ValueError:
+            problem = invalid_field("Last-Event-ID", "must be an event id this stream sent")
+            await problem.response()(scope, receive, send)
+            return
         cut = engine.faults.take("GET", scope["path"], ("cut_stream",))
         await send(
             {
@@ -96,13 +102,16 @@ class EventStream:
 
 
 def last_event_seq(header: str | None) -> int:
-    """The sequence number in ``Last-Event-ID`` (``42`` or ``<id>:42``), or -1 for none."""
+    """The sequence number in ``Last-Event-ID`` (``42`` or ``<id>:42``), or -1 for none or one
+    that is not a number; ValueError for a number no stream sends."""
     if not header:
         return -1
-    try:
-        return int(header.rsplit(":", 1)[-1])
-    except ValueError:
+    digits = header.rsplit(":", 1)[-1].strip()
+    if not _EVENT_SEQ.fullmatch(digits):
         return -1
+    if len(digits) > 18:  # beyond SQLite's integers
+        raise ValueError(header)
+    return int(digits)
 
 
 async def _wait_disconnect(receive: Receive) -> None:

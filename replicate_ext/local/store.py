@@ -1,14 +1,15 @@
 """SQLite state of the local server: predictions, trainings, stream events, models, versions,
 deployments and files. In memory by default; a file (``--db``) survives restarts.
 
-Records are JSON documents next to a few indexed columns. All calls happen on the server's event
-loop thread; each statement is short, so they do not need a thread of their own.
+Records are JSON documents next to a few indexed columns; a record JSON responses could not
+carry (NaN, lone surrogates) is refused, and such records left by older versions load
+repaired. All calls happen on the server's event loop thread; each statement is short, so they
+do not need a thread of their own.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import os
 import sqlite3
 import threading
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .json_values import dumps_record, loads_record
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -114,13 +117,13 @@ class Store:
     def insert_prediction(self, kind: str, record: Record) -> None:
         self._exec(
             "INSERT INTO predictions (id, kind, created_at, status, data) VALUES (?, ?, ?, ?, ?)",
-            (record["id"], kind, record["created_at"], record["status"], json.dumps(record)),
+            (record["id"], kind, record["created_at"], record["status"], dumps_record(record)),
         )
 
     def save_prediction(self, record: Record) -> None:
         self._exec(
             "UPDATE predictions SET status = ?, data = ? WHERE id = ?",
-            (record["status"], json.dumps(record), record["id"]),
+            (record["status"], dumps_record(record), record["id"]),
         )
 
     def get_prediction(self, kind: str, prediction_id: str) -> Record | None:
@@ -216,12 +219,12 @@ class Store:
         if self.get_model(owner, name) is None:
             self._exec(
                 "INSERT INTO models (owner, name, data) VALUES (?, ?, ?)",
-                (owner, name, json.dumps(record)),
+                (owner, name, dumps_record(record)),
             )
         else:
             self._exec(
                 "UPDATE models SET data = ? WHERE owner = ? AND name = ?",
-                (json.dumps(record), owner, name),
+                (dumps_record(record), owner, name),
             )
 
     def get_model(self, owner: str, name: str) -> Record | None:
@@ -237,7 +240,7 @@ class Store:
     def add_version(self, owner: str, name: str, record: Record) -> None:
         self._exec(
             "INSERT OR IGNORE INTO versions (owner, name, id, data) VALUES (?, ?, ?, ?)",
-            (owner, name, record["id"], json.dumps(record)),
+            (owner, name, record["id"], dumps_record(record)),
         )
 
     def versions(self, owner: str, name: str) -> list[Record]:
@@ -281,12 +284,12 @@ class Store:
         if self.get_deployment(owner, name) is None:
             self._exec(
                 "INSERT INTO deployments (owner, name, data) VALUES (?, ?, ?)",
-                (owner, name, json.dumps(record)),
+                (owner, name, dumps_record(record)),
             )
         else:
             self._exec(
                 "UPDATE deployments SET data = ? WHERE owner = ? AND name = ?",
-                (json.dumps(record), owner, name),
+                (dumps_record(record), owner, name),
             )
 
     def get_deployment(self, owner: str, name: str) -> Record | None:
@@ -307,7 +310,7 @@ class Store:
     def add_file(self, record: Record, path: Path) -> None:
         self._exec(
             "INSERT INTO files (id, path, data) VALUES (?, ?, ?)",
-            (record["id"], str(path), json.dumps(record)),
+            (record["id"], str(path), dumps_record(record)),
         )
 
     def get_file(self, file_id: str) -> tuple[Record, Path] | None:
@@ -331,7 +334,7 @@ class Store:
 
 
 def _load(data: Any) -> Record:
-    value = json.loads(data)
+    value = loads_record(data)
     assert isinstance(value, dict)
     return value
 

@@ -4,6 +4,7 @@ URL)."""
 from __future__ import annotations
 
 import hmac
+import re
 import time
 
 from starlette.requests import Request
@@ -12,8 +13,10 @@ from starlette.responses import FileResponse, Response
 from ..gate import AUTH_SCOPE_KEY
 from ..http import engine_of, ok, origin_of
 from ..pagination import paginate
-from ..problems import Problem
+from ..problems import Problem, invalid_field
 from ..render import file_json
+
+_EXPIRY = re.compile(r"[0-9]{1,12}")
 
 
 async def create(request: Request) -> Response:
@@ -58,13 +61,16 @@ async def download(request: Request) -> Response:
     file_id = request.path_params["id"]
     if not request.scope.get(AUTH_SCOPE_KEY):
         params = request.query_params
-        try:
-            expiry = int(params.get("expiry", ""))
-        except ValueError:
-            raise Problem(401, "a bearer token or a valid signed URL is required") from None
+        if "signature" not in params:
+            raise Problem(401, "a bearer token or a valid signed URL is required")
+        text = params.get("expiry", "")
+        if not _EXPIRY.fullmatch(text):
+            raise invalid_field("expiry", "must be a Unix timestamp in seconds")
+        expiry = int(text)
         expected = engine.files.signature(file_id, params.get("owner", ""), expiry)
-        signature = params.get("signature", "")
-        if not hmac.compare_digest(expected, signature) or expiry < time.time():
+        # bytes: compare_digest refuses str with non-ASCII characters
+        signature = params["signature"].encode("utf-8", "replace")
+        if not hmac.compare_digest(expected.encode(), signature) or expiry < time.time():
             raise Problem(401, "a bearer token or a valid signed URL is required")
     found = engine.store.get_file(file_id)
     if found is None or not found[1].exists():

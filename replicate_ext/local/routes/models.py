@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..engine import Engine, new_model_record
-from ..http import engine_of, json_body, ok, origin_of
+from ..http import engine_of, http_url_problem, json_body, ok, origin_of
 from ..models import JSON
 from ..pagination import paginate
 from ..problems import Problem, invalid_field, reject_unknown, require_fields
@@ -28,7 +28,17 @@ _CREATE_FIELDS = {
     "license_url",
     "cover_image_url",
 }
+_URL_FIELDS = {"github_url", "paper_url", "license_url", "cover_image_url", "weights_url"}
 _UPDATE_FIELDS = {"description", "readme", "github_url", "paper_url", "weights_url", "license_url"}
+
+
+def _check_urls(body: JSON) -> None:
+    """The spec's ``format: uri`` fields: absolute http(s) URLs."""
+    for field in sorted(_URL_FIELDS & set(body)):
+        if body[field] is not None:
+            problem = http_url_problem(body[field])
+            if problem is not None:
+                raise invalid_field(field, problem)
 
 
 def require_model(engine: Engine, owner: str, name: str) -> JSON:
@@ -74,6 +84,7 @@ async def create(request: Request) -> Response:
     for field in body:
         if body[field] is not None and not isinstance(body[field], str):
             raise invalid_field(field, "must be a string")
+    _check_urls(body)
     if body["visibility"] not in ("public", "private"):
         raise invalid_field("visibility", "must be public or private")
     if body["hardware"] not in SKUS:
@@ -103,6 +114,8 @@ async def update(request: Request) -> Response:
     for field, value in body.items():
         if not isinstance(value, str):
             raise invalid_field(field, "must be a string")
+    _check_urls(body)
+    for field, value in body.items():
         record["_readme" if field == "readme" else field] = value
     engine.store.upsert_model(record)
     return ok(model_json(engine, record, origin_of(request)))

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from ..engine import WEBHOOK_EVENTS
 from ..http import (
     engine_of,
+    http_url_problem,
     json_body,
     ok,
     origin_of,
@@ -24,6 +25,7 @@ from ..render import prediction_json
 from ..store import TERMINAL
 from .models import require_model
 
+MAX_CANCEL_AFTER = 30 * 24 * 3600
 CREATE_FIELDS = {"input", "stream", "webhook", "webhook_events_filter"}
 
 
@@ -127,10 +129,10 @@ async def start(
 
 def webhook_options(body: JSON) -> tuple[str | None, list[str] | None]:
     webhook = body.get("webhook")
-    if webhook is not None and (
-        not isinstance(webhook, str) or not webhook.startswith(("http://", "https://"))
-    ):
-        raise invalid_field("webhook", "must be an http(s) URL")
+    if webhook is not None:
+        problem = http_url_problem(webhook) if isinstance(webhook, str) else "must be a string"
+        if problem is not None:
+            raise invalid_field("webhook", problem)
     events = body.get("webhook_events_filter")
     if events is not None and (
         not isinstance(events, list) or any(e not in WEBHOOK_EVENTS for e in events)
@@ -154,6 +156,8 @@ def _cancel_after(request: Request) -> float | None:
     minimum = engine_of(request).settings.min_cancel_after
     if seconds < minimum:
         raise invalid_field("Cancel-After", f"must be at least {minimum:g} seconds")
+    if seconds > MAX_CANCEL_AFTER:
+        raise invalid_field("Cancel-After", f"must be at most {MAX_CANCEL_AFTER // 3600} hours")
     return seconds
 
 
