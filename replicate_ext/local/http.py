@@ -4,7 +4,6 @@ origins, JSON bodies, and the header grammars (``Prefer: wait``, ``Cancel-After`
 from __future__ import annotations
 
 import re
-import urllib.parse
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +23,6 @@ _DATE_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"
     r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-MAX_URL_LENGTH = 2048
 
 
 def engine_of(request: Request) -> Engine:
@@ -90,24 +88,6 @@ def parse_date_time(text: str) -> datetime:
     if not _DATE_TIME.fullmatch(text):
         raise ValueError(text)
     return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-
-
-def http_url_problem(url: str) -> str | None:
-    """Why ``url`` is not an absolute http(s) URL with a host (and a valid port), or None."""
-    if len(url) > MAX_URL_LENGTH:
-        return f"must be at most {MAX_URL_LENGTH} characters"
-    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
-        return "must be an http(s) URL without spaces or control characters"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port  # ValueError when it is not a number from 0 to 65535
-    except ValueError:
-        return "must be an http(s) URL with a valid port"
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "must be an http(s) URL with a host"
-    if port == 0:
-        return "must be an http(s) URL with a valid port"
-    return None
 
 
 def split_ref(ref: str) -> tuple[str, str] | None:

@@ -19,6 +19,8 @@ from typing import Any
 
 MAX_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# what older versions could store: NaN/Infinity (now null) and escaped surrogates
+_MAYBE_REPAIR = re.compile(r"NaN|Infinity|\\u[dD][89a-fA-F]")
 
 
 class UnrepresentableValue(ValueError):
@@ -99,8 +101,8 @@ def loads_record(text: str) -> Any:
     """Load a stored record, repairing what older versions let through: NaN and Infinity
     become null, lone surrogates become U+FFFD."""
     value = json.loads(text, parse_constant=lambda name: None)
-    if find_unrepresentable(value) is None:
-        return value
+    if not _MAYBE_REPAIR.search(text) or find_unrepresentable(value) is None:
+        return value  # the common case: records this version stored need no walk
     return _repair(value)
 
 

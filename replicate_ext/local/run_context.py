@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .http_urls import http_url_problem
 from .json_values import dumps_record, scrub_text
 from .models import ModelFailure
 from .store import FILE_REF_PREFIX, TERMINAL, Record
@@ -78,7 +79,7 @@ class ModelContext:
             await self.run_in_thread(shutil.copyfile, stored, path)
             return path
         http = engine.webhooks.http
-        if parsed.scheme not in ("http", "https") or http is None:
+        if http_url_problem(url) is not None or http is None:
             raise ModelFailure(f"cannot fetch input file {url[:100]}")
         path = folder / f"{self._fetched}-{Path(parsed.path).name or 'input'}"
         async with http.stream("GET", url) as response:

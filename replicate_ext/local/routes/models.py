@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..engine import Engine, new_model_record
-from ..http import engine_of, http_url_problem, json_body, ok, origin_of
+from ..http import engine_of, json_body, ok, origin_of
+from ..http_urls import http_url_problem
 from ..models import JSON
 from ..pagination import paginate
 from ..problems import Problem, invalid_field, reject_unknown, require_fields

@@ -10,7 +10,6 @@ from starlette.responses import Response
 from ..engine import WEBHOOK_EVENTS
 from ..http import (
     engine_of,
-    http_url_problem,
     json_body,
     ok,
     origin_of,
@@ -18,6 +17,7 @@ from ..http import (
     parse_prefer_wait,
     split_ref,
 )
+from ..http_urls import http_url_problem
 from ..models import JSON, InputValidationError, InvalidField, validate_input
 from ..pagination import paginate_predictions
 from ..problems import Problem, invalid, invalid_field, reject_unknown
