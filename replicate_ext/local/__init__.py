@@ -10,15 +10,9 @@ Needs the ``server`` extra (``pip install 'replicate-ext[server]'``); importing 
 does not import the server libraries, starting a server does.
 """
 
+from .demo_models import demo_models
 from .faults import Fault, FaultInjector
-from .models import (
-    LocalModel,
-    ModelFailure,
-    RunContext,
-    demo_models,
-    function_model,
-    predictor_model,
-)
+from .models import LocalModel, ModelFailure, RunContext, function_model, predictor_model
 from .server import LocalServer
 
 __all__ = [

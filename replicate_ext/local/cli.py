@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from typing import Any
 
@@ -19,12 +20,27 @@ def add_serve_command(subparsers: Any) -> None:
         ),
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=5555, help="port (default: 5555; 0 = any free)")
+    serve.add_argument(
+        "--port", type=_port, default=5555, help="port (default: 5555; 0 = any free)"
+    )
     serve.add_argument(
         "--db", default=None, metavar="PATH", help="SQLite file that keeps state across restarts"
     )
     serve.add_argument(
         "--token", default=None, help="accept only this API token (default: any token)"
+    )
+    serve.add_argument(
+        "--unsafe-no-token",
+        action="store_true",
+        help="allow a non-loopback --host without --token: anyone who can reach the port may "
+        "then use every route, including the admin (fault injection) routes",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive_int,
+        default=10 * 1024 * 1024,
+        metavar="N",
+        help="largest accepted JSON request body (default: 10 MiB; file uploads: 100 MB)",
     )
     serve.add_argument(
         "--model",
@@ -47,8 +63,38 @@ def add_serve_command(subparsers: Any) -> None:
     serve.set_defaults(handler=run_serve)
 
 
+def _port(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number from 0 to 65535: {text!r}")
+    return int(text)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number >= 1: {text!r}")
+    return int(text)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Start the server in the foreground until Ctrl-C."""
+    if args.token is None and not is_loopback(args.host) and not args.unsafe_no_token:
+        print(
+            f"error: refusing to listen on {args.host} without --token: anyone who can reach "
+            "it could run models, read every prediction and use the admin routes. Pass "
+            "--token, or --unsafe-no-token if the network is yours alone.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         from .server import LocalServer
 
@@ -60,6 +106,7 @@ def run_serve(args: argparse.Namespace) -> int:
             models=list(args.model),
             page_size=args.page_size,
             wait_cap=args.wait_cap,
+            max_body_bytes=args.max_body_bytes,
             log_level="info",
         )
     except (ImportError, ValueError, AttributeError) as exc:

@@ -12,43 +12,33 @@ import base64
 import contextlib
 import functools
 import hashlib
-import hmac
 import json
 import logging
-import mimetypes
-import os
-import re
 import secrets
-import shutil
-import tempfile
-import threading
 import time
 import traceback
-import urllib.parse
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import attrs
 import httpx
 
-from .._wait import TERMINAL_STATUSES
 from .faults import FaultInjector
+from .json_values import scrub_text
 from .models import JSON, LocalModel, ModelFailure
-from .store import Record, Store
+from .run_context import ModelContext, require_json
+from .store import FILE_REF_PREFIX, TERMINAL, Record, Store, iso, new_id, now, parse_iso
+from .stored_files import StoredFiles
+from .webhook_sender import WebhookSender
 
 log = logging.getLogger("replicate_ext.local")
 
-ACCOUNT_USERNAME = "local"
-TERMINAL = TERMINAL_STATUSES  # the one set the client and CLI use too
-FILE_REF_PREFIX = "replicate-ext-local-file:"
 WEBHOOK_EVENTS = ("start", "output", "logs", "completed")
 DEFAULT_WEBHOOK_EVENTS = ("output", "completed")  # Replicate's default without a filter
 TRAINER = "__trainer__"
-_FILE_PATH = re.compile(r"^/v1/files/([a-z0-9]+)(?:/download)?$")
 # versions here are not built by Cog, but clients expect a version string in this field
 COG_VERSION = "0.0.0+replicate-ext"
 
@@ -62,6 +52,7 @@ class Settings:
     db_path: Path | None = None
     files_dir: Path | None = None
     max_upload_bytes: int = 100 * 1024 * 1024
+    max_body_bytes: int = 10 * 1024 * 1024
     start_delay: float = 0.0
     min_cancel_after: float = 5.0
     webhook_retries: int = 3
@@ -69,23 +60,6 @@ class Settings:
     webhook_throttle: float = 0.5
     webhook_timeout: float = 5.0
     rate_limit: int | None = None
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def new_id() -> str:
-    """26 lowercase base32 characters, the shape of Replicate ids."""
-    return base64.b32encode(os.urandom(16)).decode().rstrip("=").lower()
 
 
 def render_value(value: Any, file_url: Callable[[str], str]) -> Any:
@@ -99,13 +73,6 @@ def render_value(value: Any, file_url: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return {k: render_value(v, file_url) for k, v in value.items()}
     return value
-
-
-def sign_webhook(secret: str, webhook_id: str, timestamp: int, body: str) -> str:
-    """``v1,<base64 HMAC-SHA256>`` over ``{id}.{timestamp}.{body}``, as Replicate signs."""
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    mac = hmac.new(key, f"{webhook_id}.{timestamp}.{body}".encode(), hashlib.sha256)
-    return "v1," + base64.b64encode(mac.digest()).decode()
 
 
 class Engine:
@@ -125,41 +92,32 @@ class Engine:
         self._deadlines: dict[str, asyncio.TimerHandle] = {}
         self._changed: dict[str, asyncio.Event] = {}
         self._event_seq: dict[str, int] = {}
-        self._webhook_queues: dict[str, asyncio.Queue[tuple[str, str]]] = {}
         self._background: set[asyncio.Task[Any]] = set()
-        self._http: httpx.AsyncClient | None = None
         # blocking model code runs here, not in the loop's default executor, so that shutdown
         # never waits for a function that will not return
         self._threads = ThreadPoolExecutor(max_workers=32, thread_name_prefix="local-model")
         self._rate_window: list[float] = []
-        # read from other threads (LocalServer.webhook_deliveries), hence the lock
-        self._deliveries: deque[dict[str, Any]] = deque(maxlen=10_000)
-        self._deliveries_lock = threading.Lock()
         secret = store.meta("webhook_secret")
         if secret is None:
             secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
             store.set_meta("webhook_secret", secret)
         self.webhook_secret = secret
-        key = store.meta("file_signing_key")
-        if key is None:
-            key = secrets.token_hex(32)
-            store.set_meta("file_signing_key", key)
-        self._file_key = key.encode()
-        self._own_files_dir: tempfile.TemporaryDirectory[str] | None = None
-        if settings.files_dir is not None:
-            self.files_dir = settings.files_dir
-        elif settings.db_path is not None:
-            self.files_dir = settings.db_path.with_name(settings.db_path.name + ".files")
-        else:
-            self._own_files_dir = tempfile.TemporaryDirectory(prefix="replicate-ext-files-")
-            self.files_dir = Path(self._own_files_dir.name)
-        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.webhooks = WebhookSender(
+            secret=secret,
+            retries=settings.webhook_retries,
+            retry_delay=settings.webhook_retry_delay,
+            throttle=settings.webhook_throttle,
+            new_id=new_id,
+            spawn=self._spawn,
+        )
+        self.files = StoredFiles(store, settings.files_dir or _files_dir_next_to(settings.db_path))
+        self.files_dir = self.files.directory
         self._sync_models()
 
     # --- lifecycle of the engine ------------------------------------------------------------
 
     async def startup(self) -> None:
-        self._http = httpx.AsyncClient(timeout=self.settings.webhook_timeout)
+        self.webhooks.http = httpx.AsyncClient(timeout=self.settings.webhook_timeout)
         self._recover()
 
     async def shutdown(self) -> None:
@@ -173,11 +131,10 @@ class Engine:
         if tasks:
             await asyncio.wait(tasks, timeout=2)
         self._threads.shutdown(wait=False, cancel_futures=True)
-        if self._http is not None:
-            await self._http.aclose()
+        if self.webhooks.http is not None:
+            await self.webhooks.http.aclose()
         self.store.close()
-        if self._own_files_dir is not None:
-            self._own_files_dir.cleanup()
+        self.files.close()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task: asyncio.Task[Any] = asyncio.ensure_future(coro)
@@ -299,7 +256,7 @@ class Engine:
         self._live[rec["id"]] = rec
         self._event_seq[rec["id"]] = -1
         self._bump_run_count(model)
-        self._webhook(rec, "start")
+        self.send_webhook(rec, "start")
         self._start(rec)
         return rec
 
@@ -352,11 +309,11 @@ class Engine:
         if event is not None:
             event.set()
 
-    def _save(self, rec: Record) -> None:
+    def save(self, rec: Record) -> None:
         self.store.save_prediction(rec)
         self._notify(rec["id"])
 
-    def _emit(self, rec: Record, event: str, data: str) -> None:
+    def _emit_event(self, rec: Record, event: str, data: str) -> None:
         rid = rec["id"]
         seq = self._event_seq.get(rid)
         if seq is None:
@@ -364,6 +321,18 @@ class Engine:
         seq += 1
         self._event_seq[rid] = seq
         self.store.add_event(rid, seq, event, data)
+
+    def record_change(self, rec: Record, event: str, data: str) -> None:
+        """A running model logged a line or emitted an output item: store, stream, notify."""
+        self._emit_event(rec, event, data)
+        self.save(rec)
+        self.send_webhook(rec, event)
+
+    async def run_blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run blocking model code in the engine's own threads, never on the event loop."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(function, *args, **kwargs)
+        return await loop.run_in_executor(self._threads, call)
 
     def cancel(self, rid: str, *, deadline: bool = False) -> Record | None:
         rec = self._live.get(rid)
@@ -377,36 +346,36 @@ class Engine:
         return rec
 
     async def _run(self, rec: Record) -> None:
-        ctx = _Context(self, rec)
+        ctx = ModelContext(self, rec)
         try:
             if self.settings.start_delay > 0:
                 await asyncio.sleep(self.settings.start_delay)
             rec["status"] = "processing"
             rec["started_at"] = iso(now())
-            self._save(rec)
+            self.save(rec)
             if rec["_runner"] == TRAINER:
                 await self._train(rec, ctx)
             else:
                 model = self.models[rec["_runner"]]
                 run_input: JSON = rec.get("_run_input") or rec["input"]
-                result = await model.run(run_input, ctx)
+                result = require_json(await model.run(run_input, ctx))
                 if model.iterator:
                     if rec["output"] is None:
                         rec["output"] = []
                 elif rec["status"] == "processing":
                     rec["output"] = result
                     text = result if isinstance(result, str) else json.dumps(result)
-                    self._emit(rec, "output", text)
-                    self._webhook(rec, "output")
+                    self._emit_event(rec, "output", text)
+                    self.send_webhook(rec, "output")
             if rec["status"] == "processing":
                 self._finish(rec, "succeeded")
         except asyncio.CancelledError:
             raise
         except ModelFailure as exc:
-            rec["error"] = str(exc)
+            rec["error"] = scrub_text(str(exc))
             self._finish(rec, "failed")
         except Exception as exc:
-            rec["error"] = f"{type(exc).__name__}: {exc}"
+            rec["error"] = scrub_text(f"{type(exc).__name__}: {exc}")
             ctx.log(traceback.format_exc().rstrip())
             self._finish(rec, "failed")
         finally:
@@ -424,14 +393,14 @@ class Engine:
             metrics["predict_time"] = (completed - parse_iso(rec["started_at"])).total_seconds()
         rec["metrics"] = metrics
         if status == "failed":
-            self._emit(rec, "error", json.dumps({"detail": rec["error"]}))
-            self._emit(rec, "done", json.dumps({"reason": "error"}))
+            self._emit_event(rec, "error", json.dumps({"detail": rec["error"]}))
+            self._emit_event(rec, "done", json.dumps({"reason": "error"}))
         elif status in ("canceled", "aborted"):
-            self._emit(rec, "done", json.dumps({"reason": "canceled"}))
+            self._emit_event(rec, "done", json.dumps({"reason": "canceled"}))
         else:
-            self._emit(rec, "done", "{}")
-        self._save(rec)
-        self._webhook(rec, "completed")
+            self._emit_event(rec, "done", "{}")
+        self.save(rec)
+        self.send_webhook(rec, "completed")
         self._live.pop(rid, None)
         self._tasks.pop(rid, None)
         self._event_seq.pop(rid, None)
@@ -441,7 +410,7 @@ class Engine:
 
     # --- trainings --------------------------------------------------------------------------
 
-    async def _train(self, rec: Record, ctx: _Context) -> None:
+    async def _train(self, rec: Record, ctx: ModelContext) -> None:
         steps = 3
         for step in range(1, steps + 1):
             await asyncio.sleep(0.02)
@@ -468,231 +437,19 @@ class Engine:
 
     # --- webhooks ---------------------------------------------------------------------------
 
-    def _webhook(self, rec: Record, event: str) -> None:
+    def send_webhook(self, rec: Record, event: str) -> None:
+        """Queue ``event`` for the prediction's webhook, if it has one and wants the event."""
         url = rec.get("webhook")
         if not url or event not in rec.get("webhook_events_filter", ()):
             return
         origin = rec["_origin"]
-        body = json.dumps(public_prediction(rec, origin, self.file_url_builder(origin)))
-        rid = rec["id"]
-        queue = self._webhook_queues.get(rid)
-        if queue is None:
-            queue = asyncio.Queue()
-            self._webhook_queues[rid] = queue
-            self._spawn(self._webhook_worker(rid, str(url), queue))
-        queue.put_nowait((event, body))
-
-    async def _webhook_worker(
-        self, rid: str, url: str, queue: asyncio.Queue[tuple[str, str]]
-    ) -> None:
-        """Sends one prediction's webhooks in order; output/logs at most once per throttle
-        interval, keeping only the latest snapshot when several are waiting."""
-        loop = asyncio.get_running_loop()
-        last_sent = -1e9
-        try:
-            while True:
-                event, body = await queue.get()
-                if event in ("output", "logs"):
-                    pause = last_sent + self.settings.webhook_throttle - loop.time()
-                    if pause > 0:
-                        await asyncio.sleep(pause)
-                    while not queue.empty():
-                        event, body = queue.get_nowait()
-                        if event not in ("output", "logs"):
-                            break
-                await self._deliver(url, event, body)
-                last_sent = loop.time()
-                if event == "completed":
-                    return
-        finally:
-            self._webhook_queues.pop(rid, None)
-
-    async def _deliver(self, url: str, event: str, body: str) -> None:
-        assert self._http is not None
-        webhook_id = "msg_" + new_id()
-        attempts = 1 + max(0, self.settings.webhook_retries)
-        for attempt in range(attempts):
-            timestamp = int(time.time())
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": webhook_id,
-                "webhook-timestamp": str(timestamp),
-                "webhook-signature": sign_webhook(self.webhook_secret, webhook_id, timestamp, body),
-                "user-agent": "replicate-ext-local-server",
-            }
-            outcome: str
-            try:
-                response = await self._http.post(url, content=body, headers=headers)
-                outcome = str(response.status_code)
-                ok = 200 <= response.status_code < 300
-            except httpx.HTTPError as exc:
-                outcome = type(exc).__name__
-                ok = False
-            with self._deliveries_lock:
-                self._deliveries.append(
-                    {"url": url, "event": event, "attempt": attempt + 1, "outcome": outcome}
-                )
-            if ok:
-                return
-            if attempt + 1 < attempts:
-                await asyncio.sleep(self.settings.webhook_retry_delay * (2**attempt))
-        log.warning("webhook %s to %s failed after %d attempts", event, url, attempts)
+        body = json.dumps(public_prediction(rec, origin, self.files.url_builder(origin)))
+        self.webhooks.enqueue(rec["id"], str(url), event, body)
 
     @property
     def webhook_deliveries(self) -> list[dict[str, Any]]:
         """Every delivery attempt (the latest 10,000): url, event, attempt, outcome."""
-        with self._deliveries_lock:
-            return list(self._deliveries)
-
-    # --- files ------------------------------------------------------------------------------
-
-    def new_file_path(self) -> tuple[str, Path]:
-        file_id = new_id()
-        return file_id, self.files_dir / file_id
-
-    def register_file(
-        self,
-        file_id: str,
-        path: Path,
-        *,
-        size: int,
-        sha256: str,
-        etag: str,
-        content_type: str,
-        filename: str | None,
-        metadata: JSON,
-    ) -> Record:
-        created = now()
-        record: Record = {
-            "id": file_id,
-            "name": filename or file_id,
-            "content_type": content_type,
-            "size": size,
-            "etag": etag,
-            "checksums": {"sha256": sha256},
-            "metadata": metadata,
-            "created_at": iso(created),
-            "expires_at": iso(created + timedelta(days=1)),
-        }
-        self.store.add_file(record, path)
-        return record
-
-    def save_bytes(self, data: bytes, *, filename: str, content_type: str) -> str:
-        file_id, path = self.new_file_path()
-        path.write_bytes(data)
-        self.register_file(
-            file_id,
-            path,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            etag=hashlib.md5(data, usedforsecurity=False).hexdigest(),
-            content_type=content_type,
-            filename=filename,
-            metadata={},
-        )
-        return file_id
-
-    def delete_file(self, file_id: str) -> bool:
-        path = self.store.delete_file(file_id)
-        if path is None:
-            return False
-        path.unlink(missing_ok=True)
-        return True
-
-    def file_signature(self, file_id: str, owner: str, expiry: int) -> str:
-        mac = hmac.new(self._file_key, f"{file_id}:{owner}:{expiry}".encode(), hashlib.sha256)
-        return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
-
-    def file_url_builder(self, origin: str) -> Callable[[str], str]:
-        """A signed download URL per file id, so file outputs work without a token."""
-
-        def build(file_id: str) -> str:
-            found = self.store.get_file(file_id)
-            expiry = (
-                int(parse_iso(found[0]["expires_at"]).timestamp())
-                if found is not None
-                else int(time.time())
-            )
-            signature = self.file_signature(file_id, ACCOUNT_USERNAME, expiry)
-            query = f"owner={ACCOUNT_USERNAME}&expiry={expiry}&signature={signature}"
-            return f"{origin}/v1/files/{file_id}/download?{query}"
-
-        return build
-
-
-class _Context:
-    """What model code sees while it runs (see models.RunContext)."""
-
-    def __init__(self, engine: Engine, rec: Record) -> None:
-        self._engine = engine
-        self._rec = rec
-        self._fetched = 0
-
-    def _active(self) -> bool:
-        return self._rec["status"] not in TERMINAL
-
-    def log(self, line: str) -> None:
-        if not self._active():
-            return
-        self._rec["logs"] = (self._rec.get("logs") or "") + line + "\n"
-        self._engine._emit(self._rec, "logs", line)
-        self._engine._save(self._rec)
-        self._engine._webhook(self._rec, "logs")
-
-    def emit(self, item: Any) -> None:
-        if not self._active():
-            return
-        self._rec["output"] = [*(self._rec.get("output") or []), item]
-        self._engine._emit(self._rec, "output", item if isinstance(item, str) else json.dumps(item))
-        self._engine._save(self._rec)
-        self._engine._webhook(self._rec, "output")
-
-    def save_file(self, data: bytes, *, filename: str, content_type: str) -> str:
-        file_id = self._engine.save_bytes(data, filename=filename, content_type=content_type)
-        return FILE_REF_PREFIX + file_id
-
-    async def fetch_file(self, url: str) -> Path:
-        engine = self._engine
-        folder: Path = engine.files_dir / "inputs" / str(self._rec["id"])
-        folder.mkdir(parents=True, exist_ok=True)
-        self._fetched += 1
-        if url.startswith("data:"):
-            header, _, payload = url.partition(",")
-            mime = header[len("data:") :].split(";")[0]
-            if header.endswith(";base64"):
-                data = base64.b64decode(payload)
-            else:
-                data = urllib.parse.unquote_to_bytes(payload)
-            path = folder / f"input{self._fetched}{mimetypes.guess_extension(mime) or ''}"
-            await self.run_in_thread(path.write_bytes, data)
-            return path
-        parsed = urllib.parse.urlsplit(url)
-        own = _FILE_PATH.match(parsed.path)
-        found = engine.store.get_file(own.group(1)) if own else None
-        if found is not None:
-            record, stored = found
-            path = folder / f"{self._fetched}-{Path(record['name']).name}"
-            await self.run_in_thread(shutil.copyfile, stored, path)
-            return path
-        if parsed.scheme not in ("http", "https") or engine._http is None:
-            raise ModelFailure(f"cannot fetch input file {url[:100]}")
-        path = folder / f"{self._fetched}-{Path(parsed.path).name or 'input'}"
-        async with engine._http.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise ModelFailure(f"fetching {url} failed with HTTP {response.status_code}")
-            with path.open("wb") as out:
-                async for chunk in response.aiter_bytes():
-                    out.write(chunk)
-        return path
-
-    def cleanup(self) -> None:
-        if self._fetched:
-            shutil.rmtree(self._engine.files_dir / "inputs" / self._rec["id"], ignore_errors=True)
-
-    async def run_in_thread(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        call = functools.partial(function, *args, **kwargs)
-        return await loop.run_in_executor(self._engine._threads, call)
+        return self.webhooks.deliveries
 
 
 def new_model_record(owner: str, name: str, *, is_official: bool = False, **fields: Any) -> Record:
@@ -729,3 +486,7 @@ def public_prediction(rec: Record, origin: str, file_url: Callable[[str], str]) 
 
 def _streamable(rec: Record) -> bool:
     return bool(rec.get("_stream")) or bool(rec.get("_iterator"))
+
+
+def _files_dir_next_to(db_path: Path | None) -> Path | None:
+    return None if db_path is None else db_path.with_name(db_path.name + ".files")

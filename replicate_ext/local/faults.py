@@ -20,6 +20,7 @@ import attrs
 
 FaultAction = Literal["status", "reset", "delay", "cut_stream"]
 _ACTIONS = ("status", "reset", "delay", "cut_stream")
+_MAX_SECONDS = 3600
 
 
 @attrs.frozen
@@ -43,12 +44,20 @@ class Fault:
     after_events: int = 1
 
     def __attrs_post_init__(self) -> None:
+        # checked here, not where a rule is used: a bad rule must fail when it is added, not
+        # break every later request
         if self.action not in _ACTIONS:
             raise ValueError(f"action must be one of {_ACTIONS}, got {self.action!r}")
-        if self.times < 1:
-            raise ValueError("times must be >= 1")
-        if not 400 <= self.status_code <= 599:
-            raise ValueError("status_code must be an HTTP error status (400-599)")
+        _check_int("times", self.times, 1, 1_000_000)
+        _check_int("status_code", self.status_code, 400, 599)
+        _check_int("after_events", self.after_events, 1, 1_000_000)
+        for name in ("method", "path"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.isprintable()):
+                raise ValueError(f"{name} must be null or a string")
+        _check_seconds("delay_seconds", self.delay_seconds)
+        if self.retry_after is not None:
+            _check_seconds("retry_after", self.retry_after)
 
     @classmethod
     def status(
@@ -91,6 +100,17 @@ class Fault:
         if self.method is not None and self.method.upper() != method.upper():
             return False
         return self.path is None or fnmatch.fnmatchcase(path, self.path)
+
+
+def _check_int(name: str, value: Any, low: int, high: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}")
+
+
+def _check_seconds(name: str, value: Any) -> None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not 0 <= value <= _MAX_SECONDS:  # also false for NaN
+        raise ValueError(f"{name} must be a number of seconds from 0 to {_MAX_SECONDS}")
 
 
 class FaultInjector:

@@ -18,8 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .demo_models import demo_models
 from .faults import Fault, FaultInjector
-from .models import LocalModel, coerce_models, demo_models
+from .models import LocalModel, coerce_models
 
 DEFAULT_TOKEN = "r8_local_server_token"
 # Import name -> distribution, for every library of the ``server`` extra.
@@ -69,6 +70,8 @@ class LocalServer:
         webhook_retries, webhook_retry_delay, webhook_throttle: webhook delivery tuning.
         rate_limit: predictions that may be created per second before 429 (None: no limit).
         max_upload_bytes: largest accepted file upload (Replicate: 100 MB).
+        max_body_bytes: largest accepted request body other than an upload (10 MiB by
+            default); larger ones get 413 before they are read.
         files_dir: where uploaded and generated files are kept (default: next to ``db``, or a
             temporary directory removed on shutdown).
     """
@@ -91,6 +94,7 @@ class LocalServer:
         webhook_throttle: float = 0.5,
         rate_limit: int | None = None,
         max_upload_bytes: int = 100 * 1024 * 1024,
+        max_body_bytes: int = 10 * 1024 * 1024,
         files_dir: str | Path | None = None,
         log_level: str = "warning",
     ) -> None:
@@ -99,6 +103,8 @@ class LocalServer:
         require_server_extra()
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
+        if max_body_bytes < 1 or max_upload_bytes < 1:
+            raise ValueError("max_body_bytes and max_upload_bytes must be >= 1")
         self.host = host
         self._requested_port = port
         self.log_level = log_level
@@ -108,6 +114,7 @@ class LocalServer:
             db_path=None if db is None else Path(db),
             files_dir=None if files_dir is None else Path(files_dir),
             max_upload_bytes=max_upload_bytes,
+            max_body_bytes=max_body_bytes,
             start_delay=start_delay,
             min_cancel_after=min_cancel_after,
             webhook_retries=webhook_retries,

@@ -1,18 +1,25 @@
 """SQLite state of the local server: predictions, trainings, stream events, models, versions,
 deployments and files. In memory by default; a file (``--db``) survives restarts.
 
-Records are JSON documents next to a few indexed columns. All calls happen on the server's event
-loop thread; each statement is short, so they do not need a thread of their own.
+Records are JSON documents next to a few indexed columns; a record JSON responses could not
+carry (NaN, lone surrogates) is refused, and such records left by older versions load
+repaired. All calls happen on the server's event loop thread; each statement is short, so they
+do not need a thread of their own.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .._wait import TERMINAL_STATUSES
+from .json_values import dumps_record, loads_record
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +70,12 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 Record = dict[str, Any]
+# the one account of this server: it owns every model, deployment and file
+ACCOUNT_USERNAME = "local"
+# statuses a prediction or training never leaves
+TERMINAL = TERMINAL_STATUSES  # the one set the client and CLI use too
+# stored outputs name files by id; responses turn these into signed URLs for their origin
+FILE_REF_PREFIX = "replicate-ext-local-file:"
 
 
 class Store:
@@ -105,13 +118,13 @@ class Store:
     def insert_prediction(self, kind: str, record: Record) -> None:
         self._exec(
             "INSERT INTO predictions (id, kind, created_at, status, data) VALUES (?, ?, ?, ?, ?)",
-            (record["id"], kind, record["created_at"], record["status"], json.dumps(record)),
+            (record["id"], kind, record["created_at"], record["status"], dumps_record(record)),
         )
 
     def save_prediction(self, record: Record) -> None:
         self._exec(
             "UPDATE predictions SET status = ?, data = ? WHERE id = ?",
-            (record["status"], json.dumps(record), record["id"]),
+            (record["status"], dumps_record(record), record["id"]),
         )
 
     def get_prediction(self, kind: str, prediction_id: str) -> Record | None:
@@ -207,12 +220,12 @@ class Store:
         if self.get_model(owner, name) is None:
             self._exec(
                 "INSERT INTO models (owner, name, data) VALUES (?, ?, ?)",
-                (owner, name, json.dumps(record)),
+                (owner, name, dumps_record(record)),
             )
         else:
             self._exec(
                 "UPDATE models SET data = ? WHERE owner = ? AND name = ?",
-                (json.dumps(record), owner, name),
+                (dumps_record(record), owner, name),
             )
 
     def get_model(self, owner: str, name: str) -> Record | None:
@@ -228,7 +241,7 @@ class Store:
     def add_version(self, owner: str, name: str, record: Record) -> None:
         self._exec(
             "INSERT OR IGNORE INTO versions (owner, name, id, data) VALUES (?, ?, ?, ?)",
-            (owner, name, record["id"], json.dumps(record)),
+            (owner, name, record["id"], dumps_record(record)),
         )
 
     def versions(self, owner: str, name: str) -> list[Record]:
@@ -272,12 +285,12 @@ class Store:
         if self.get_deployment(owner, name) is None:
             self._exec(
                 "INSERT INTO deployments (owner, name, data) VALUES (?, ?, ?)",
-                (owner, name, json.dumps(record)),
+                (owner, name, dumps_record(record)),
             )
         else:
             self._exec(
                 "UPDATE deployments SET data = ? WHERE owner = ? AND name = ?",
-                (json.dumps(record), owner, name),
+                (dumps_record(record), owner, name),
             )
 
     def get_deployment(self, owner: str, name: str) -> Record | None:
@@ -298,7 +311,7 @@ class Store:
     def add_file(self, record: Record, path: Path) -> None:
         self._exec(
             "INSERT INTO files (id, path, data) VALUES (?, ?, ?)",
-            (record["id"], str(path), json.dumps(record)),
+            (record["id"], str(path), dumps_record(record)),
         )
 
     def get_file(self, file_id: str) -> tuple[Record, Path] | None:
@@ -322,6 +335,23 @@ class Store:
 
 
 def _load(data: Any) -> Record:
-    value = json.loads(data)
+    value = loads_record(data)
     assert isinstance(value, dict)
     return value
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def new_id() -> str:
+    """26 lowercase base32 characters, the shape of Replicate ids."""
+    return base64.b32encode(os.urandom(16)).decode().rstrip("=").lower()

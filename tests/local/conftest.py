@@ -128,3 +128,36 @@ def webhook_receiver() -> Iterator[tuple[str, Received]]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def raw_exchange(server: LocalServer, data: bytes, timeout: float = 5) -> bytes:
+    """Send ``data`` as is on a new connection and return what the server answers before it
+    closes the connection or ``timeout`` seconds pass (for bodies httpx will not send)."""
+    import socket
+    import time
+
+    assert server.port is not None
+    end = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(data)
+        while time.monotonic() < end:
+            try:
+                chunk = sock.recv(65536)
+            except (TimeoutError, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\r\n\r\n" in b"".join(chunks) and _complete(b"".join(chunks)):
+                break
+    return b"".join(chunks)
+
+
+def _complete(response: bytes) -> bool:
+    head, _, body = response.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return False

@@ -148,7 +148,7 @@ def test_bad_or_too_short_cancel_after_is_422(api: httpx.Client, value: str) -> 
 
 
 def test_cancel_after_duration_units(make_server: Callable[..., LocalServer]) -> None:
-    from replicate_ext.local.app import parse_duration
+    from replicate_ext.local.http import parse_duration
 
     assert parse_duration("30") == 30
     assert parse_duration("90s") == 90

@@ -1,0 +1,1 @@
+"""The ``/v1`` and ``/_admin`` routes, one module per resource; ``local/app.py`` lists them."""
