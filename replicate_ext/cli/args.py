@@ -116,12 +116,3 @@ def item_count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
     return value
-
-
-def check_port(port: int, option: str = "--port") -> int:
-    """A TCP port to listen on: 0 (any free port) to 65535."""
-    if not 0 <= port <= MAX_PORT:
-        raise UsageError(
-            f"{option} must be between 0 and {MAX_PORT} (0 = any free port), got {port}"
-        )
-    return port

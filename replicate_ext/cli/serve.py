@@ -1,13 +1,12 @@
 """``replicate-ext serve``: the local server's own command (declared in
 replicate_ext.local.cli), plus the checks the shared argument parsing adds before anything
-starts: a real port number, and ``--model`` modules that import, named when they do not."""
+starts: ``--model`` modules that import, named when they do not."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from .args import check_port
 from .errors import UsageError
 
 
@@ -22,7 +21,6 @@ def add_serve(subparsers: Any) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from replicate_ext.local.cli import run_serve
 
-    check_port(args.port)
     for spec in args.model:
         import_model_module(spec)
     return run_serve(args)
