@@ -30,6 +30,8 @@ MAX_PREFER_WAIT = 60
 DEFAULT_PREDICTION_TIMEOUT = 30 * 60.0
 # Trainings routinely run for hours.
 DEFAULT_TRAINING_TIMEOUT = 24 * 3600.0
+# Seconds between the end of a `Prefer: wait` window and the caller's deadline.
+PREFER_WAIT_HEADROOM = 1.0
 
 
 def is_terminal(status: str | None) -> bool:
@@ -64,8 +66,9 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     """Seconds to put in ``Prefer: wait=N`` for a create, or None to send no Prefer header.
 
     ``True`` means the API's maximum window; an int is clamped to the API's 1..60 range. The
-    window never outlasts the caller's overall ``timeout`` (below 1 s there is no window and
-    the caller just polls).
+    window ends at least ``PREFER_WAIT_HEADROOM`` before the caller's overall ``timeout``, so
+    the held response arrives before the deadline cuts the request (losing the new
+    prediction's id); below 1 s there is no window and the caller just polls.
     """
     if wait is False:
         return None
@@ -78,7 +81,7 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     else:
         raise TypeError(f"wait must be a bool or an int number of seconds, got {wait!r}")
     if timeout is not None:
-        seconds = min(seconds, math.floor(timeout))
+        seconds = min(seconds, math.floor(timeout - PREFER_WAIT_HEADROOM))
     return seconds if seconds >= 1 else None
 
 

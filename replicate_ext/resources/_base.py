@@ -13,7 +13,16 @@ from typing import Any, TypeVar
 import httpx
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
-from .._errors import WaitTimeoutError, decode_json
+from .._deadline import Deadline, with_grace
+from .._errors import (
+    APIConnectionError,
+    InternalServerError,
+    RateLimitError,
+    ReplicateError,
+    WaitTimeoutError,
+    decode_json,
+    keep_prediction_id,
+)
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from .._wait import WaitState
 
@@ -92,47 +101,108 @@ def optional(value: T | None) -> Any:
     return value
 
 
+# Errors a poll or cancel ends with when the call's deadline cut it short (a stalled or
+# rate-limiting server): past the deadline they mean "waiting timed out".
+_CUT_SHORT = (APIConnectionError, RateLimitError, InternalServerError)
+
+Fetch = Callable[[str, Deadline | None], T]
+
+
+def _timed_out(
+    state: WaitState[Any], cause: BaseException | None, cancel_failure: BaseException | None
+) -> WaitTimeoutError:
+    error = WaitTimeoutError(state.current, state.waited)
+    error.__cause__ = cause
+    if cancel_failure is not None:
+        error.add_note(f"cancel_on_timeout: the cancel failed ({cancel_failure}); it may still run")
+    return error
+
+
 def wait_sync(
     current: Any,
-    get: Callable[[str], Any],
-    cancel: Callable[[str], Any],
+    get: Fetch[Any],
+    cancel: Fetch[Any],
     *,
-    timeout: float | None,
+    deadline: Deadline | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
 ) -> Any:
-    """The polling loop over :class:`WaitState` (predictions and trainings alike)."""
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    """The polling loop over :class:`WaitState` (predictions and trainings alike).
+
+    ``current`` is the last known state or an id; ``get`` and ``cancel`` take an id and the
+    deadline their request must meet. The last poll
+    falls on ``deadline`` itself, so a timeout reports a fresh state; every request (and the
+    cancel) ends within ``DEADLINE_GRACE`` after it.
+    """
+    requests_end = with_grace(deadline)
+    if isinstance(current, str):
+        try:
+            current = get(current, requests_end)
+        except (Exception, KeyboardInterrupt) as error:
+            keep_prediction_id(error, current)
+            raise
+    state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
+    cause: BaseException | None = None
     while (delay := state.next_delay()) is not None:
         time.sleep(delay)
-        state.update(get(state.current.id))
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current
+        try:
+            state.update(get(state.current.id, requests_end))
+        except _CUT_SHORT as error:
+            if deadline is None or not deadline.expired:
+                raise
+            cause = error
+            break
+    if not state.timed_out and cause is None:
+        return state.current
+    cancel_failure = None
+    if cancel_on_timeout:
+        try:
+            state.update(cancel(state.current.id, requests_end))
+        except ReplicateError as error:
+            cancel_failure = error
+    raise _timed_out(state, cause, cancel_failure)
 
 
 async def wait_async(
     current: Any,
-    get: Callable[[str], Awaitable[Any]],
-    cancel: Callable[[str], Awaitable[Any]],
+    get: Fetch[Awaitable[Any]],
+    cancel: Fetch[Awaitable[Any]],
     *,
-    timeout: float | None,
+    deadline: Deadline | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
 ) -> Any:
     """Async :func:`wait_sync`."""
     import anyio
 
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    requests_end = with_grace(deadline)
+    if isinstance(current, str):
+        try:
+            current = await get(current, requests_end)
+        except (Exception, KeyboardInterrupt) as error:
+            keep_prediction_id(error, current)
+            raise
+    state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
+    cause: BaseException | None = None
     while (delay := state.next_delay()) is not None:
         await anyio.sleep(delay)
-        state.update(await get(state.current.id))
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = await cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current
+        try:
+            state.update(await get(state.current.id, requests_end))
+        except _CUT_SHORT as error:
+            if deadline is None or not deadline.expired:
+                raise
+            cause = error
+            break
+    if not state.timed_out and cause is None:
+        return state.current
+    cancel_failure = None
+    if cancel_on_timeout:
+        try:
+            state.update(await cancel(state.current.id, requests_end))
+        except ReplicateError as error:
+            cancel_failure = error
+    raise _timed_out(state, cause, cancel_failure)
+
+
+def _left(deadline: Deadline | None) -> float | None:
+    return None if deadline is None else deadline.remaining()

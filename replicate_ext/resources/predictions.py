@@ -17,7 +17,9 @@ from replicate_api.models.model_input import ModelInput
 from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
+from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._config import timeout_for_prefer_wait
+from .._deadline import Deadline
 from .._errors import decode_json
 from .._pagination import AsyncPage, Page
 from .._refs import ModelRef, parse_deployment, parse_ref, validate_id
@@ -121,10 +123,29 @@ def _prefer_seconds(wait: bool | int | None) -> int | None:
     return None if wait is None else prefer_wait_seconds(wait, None)
 
 
-def _cancel_request(prediction_id: str) -> dict[str, Any]:
+def _get_request(prediction_id: str) -> dict[str, Any]:
+    return _get.build_request(validate_id(prediction_id, "prediction id"))
+
+
+def _cancel_request(prediction_id: str, deadline: Deadline | None = None) -> dict[str, Any]:
     request = _cancel.build_request(validate_id(prediction_id, "prediction id"))
     # Canceling twice is harmless, so a lost response may be retried like a GET.
     request["idempotent"] = True
+    request["deadline"] = deadline
+    return request
+
+
+def _sendable_create(
+    request: dict[str, Any],
+    prefer_wait: int | None,
+    client: SyncAPIClient | AsyncAPIClient,
+    deadline: Deadline | None,
+) -> dict[str, Any]:
+    """A create's request with the read timeout a ``Prefer: wait`` window needs (the
+    deadline, when there is one, still cuts it)."""
+    if prefer_wait is not None:
+        request["timeout"] = timeout_for_prefer_wait(client.timeout, prefer_wait)
+    request["deadline"] = deadline
     return request
 
 
@@ -162,15 +183,20 @@ class Predictions(SyncResource):
             prefer_wait=prefer_wait,
             cancel_after=cancel_after,
         )
-        if prefer_wait is not None:
-            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(self._json(request)))
+        return self._create(request, prefer_wait)
+
+    def _create(
+        self, request: dict[str, Any], prefer_wait: int | None, deadline: Deadline | None = None
+    ) -> Prediction:
+        sendable = _sendable_create(request, prefer_wait, self._client, deadline)
+        return Prediction.from_dict(as_dict(self._json(sendable)))
 
     def get(self, prediction_id: str) -> Prediction:
         """The current state of a prediction."""
-        response = self._client.request(
-            **_get.build_request(validate_id(prediction_id, "prediction id"))
-        )
+        return self._get(prediction_id)
+
+    def _get(self, prediction_id: str, deadline: Deadline | None = None) -> Prediction:
+        response = self._client.request(**_get_request(prediction_id), deadline=deadline)
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     def list(
@@ -185,7 +211,11 @@ class Predictions(SyncResource):
 
     def cancel(self, prediction_id: str) -> Prediction:
         """Cancel a prediction (a finished one is returned unchanged)."""
-        return Prediction.from_dict(as_dict(self._json(_cancel_request(prediction_id))))
+        return self._cancel(prediction_id)
+
+    def _cancel(self, prediction_id: str, deadline: Deadline | None = None) -> Prediction:
+        request = _cancel_request(prediction_id, deadline)
+        return Prediction.from_dict(as_dict(self._json(request)))
 
     def wait(
         self,
@@ -200,12 +230,11 @@ class Predictions(SyncResource):
         Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
         the prediction first when ``cancel_on_timeout``.
         """
-        current = self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = wait_sync(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            prediction,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
         )
@@ -240,14 +269,19 @@ class AsyncPredictions(AsyncResource):
             prefer_wait=prefer_wait,
             cancel_after=cancel_after,
         )
-        if prefer_wait is not None:
-            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(await self._json(request)))
+        return await self._create(request, prefer_wait)
+
+    async def _create(
+        self, request: dict[str, Any], prefer_wait: int | None, deadline: Deadline | None = None
+    ) -> Prediction:
+        sendable = _sendable_create(request, prefer_wait, self._client, deadline)
+        return Prediction.from_dict(as_dict(await self._json(sendable)))
 
     async def get(self, prediction_id: str) -> Prediction:
-        response = await self._client.request(
-            **_get.build_request(validate_id(prediction_id, "prediction id"))
-        )
+        return await self._get(prediction_id)
+
+    async def _get(self, prediction_id: str, deadline: Deadline | None = None) -> Prediction:
+        response = await self._client.request(**_get_request(prediction_id), deadline=deadline)
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     async def list(
@@ -260,7 +294,11 @@ class AsyncPredictions(AsyncResource):
         return await self._page(_list_request(created_after, created_before, source), _parse)
 
     async def cancel(self, prediction_id: str) -> Prediction:
-        return Prediction.from_dict(as_dict(await self._json(_cancel_request(prediction_id))))
+        return await self._cancel(prediction_id)
+
+    async def _cancel(self, prediction_id: str, deadline: Deadline | None = None) -> Prediction:
+        request = _cancel_request(prediction_id, deadline)
+        return Prediction.from_dict(as_dict(await self._json(request)))
 
     async def wait(
         self,
@@ -270,12 +308,11 @@ class AsyncPredictions(AsyncResource):
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
     ) -> Prediction:
-        current = await self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = await wait_async(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            prediction,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
         )

@@ -12,6 +12,7 @@ from replicate_api.api.trainings import list as _list
 from replicate_api.models.model_input import ModelInput
 from replicate_api.models.training_request import TrainingRequest
 
+from .._deadline import Deadline
 from .._pagination import AsyncPage, Page
 from .._refs import parse_model_name, parse_versioned_model, validate_id, validate_version_id
 from .._wait import DEFAULT_TRAINING_TIMEOUT
@@ -60,9 +61,16 @@ def _create_request(
     )
 
 
-def _cancel_request(training_id: str) -> dict[str, Any]:
+def _get_request(training_id: str, deadline: Deadline | None) -> dict[str, Any]:
+    request = _get.build_request(validate_id(training_id, "training id"))
+    request["deadline"] = deadline
+    return request
+
+
+def _cancel_request(training_id: str, deadline: Deadline | None = None) -> dict[str, Any]:
     request = _cancel.build_request(validate_id(training_id, "training id"))
     request["idempotent"] = True
+    request["deadline"] = deadline
     return request
 
 
@@ -96,14 +104,19 @@ class Trainings(SyncResource):
         return Training.from_dict(as_dict(self._json(request)))
 
     def get(self, training_id: str) -> Training:
-        request = _get.build_request(validate_id(training_id, "training id"))
-        return Training.from_dict(as_dict(self._json(request)))
+        return self._get(training_id)
+
+    def _get(self, training_id: str, deadline: Deadline | None = None) -> Training:
+        return Training.from_dict(as_dict(self._json(_get_request(training_id, deadline))))
 
     def list(self) -> Page[Training]:
         return self._page(_list.build_request(), _training)
 
     def cancel(self, training_id: str) -> Training:
-        return Training.from_dict(as_dict(self._json(_cancel_request(training_id))))
+        return self._cancel(training_id)
+
+    def _cancel(self, training_id: str, deadline: Deadline | None = None) -> Training:
+        return Training.from_dict(as_dict(self._json(_cancel_request(training_id, deadline))))
 
     def wait(
         self,
@@ -113,9 +126,12 @@ class Trainings(SyncResource):
         cancel_on_timeout: bool = False,
     ) -> Training:
         """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds."""
-        current = self.get(training) if isinstance(training, str) else training
         result: Training = wait_sync(
-            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            training,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
+            cancel_on_timeout=cancel_on_timeout,
         )
         return result
 
@@ -144,14 +160,20 @@ class AsyncTrainings(AsyncResource):
         return Training.from_dict(as_dict(await self._json(request)))
 
     async def get(self, training_id: str) -> Training:
-        request = _get.build_request(validate_id(training_id, "training id"))
-        return Training.from_dict(as_dict(await self._json(request)))
+        return await self._get(training_id)
+
+    async def _get(self, training_id: str, deadline: Deadline | None = None) -> Training:
+        return Training.from_dict(as_dict(await self._json(_get_request(training_id, deadline))))
 
     async def list(self) -> AsyncPage[Training]:
         return await self._page(_list.build_request(), _training)
 
     async def cancel(self, training_id: str) -> Training:
-        return Training.from_dict(as_dict(await self._json(_cancel_request(training_id))))
+        return await self._cancel(training_id)
+
+    async def _cancel(self, training_id: str, deadline: Deadline | None = None) -> Training:
+        request = _cancel_request(training_id, deadline)
+        return Training.from_dict(as_dict(await self._json(request)))
 
     async def wait(
         self,
@@ -160,8 +182,11 @@ class AsyncTrainings(AsyncResource):
         timeout: float | None = DEFAULT_TRAINING_TIMEOUT,
         cancel_on_timeout: bool = False,
     ) -> Training:
-        current = await self.get(training) if isinstance(training, str) else training
         result: Training = await wait_async(
-            current, self.get, self.cancel, timeout=timeout, cancel_on_timeout=cancel_on_timeout
+            training,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
+            cancel_on_timeout=cancel_on_timeout,
         )
         return result
