@@ -133,7 +133,7 @@ class _BaseAPIClient:
             return resolved
         if url.startswith("/"):
             resolved = httpx.URL(self._base_url_str + url), True
-        elif url.startswith(("http://", "https://")):
+        elif url[:8].lower().startswith(("http://", "https://")):  # schemes ignore case
             absolute = httpx.URL(url)
             resolved = absolute, _origin(absolute) == self._base_origin
         else:
@@ -152,8 +152,10 @@ class _BaseAPIClient:
                     f"{_config.TOKEN_ENV} environment variable."
                 )
             result["Authorization"] = f"Bearer {self._api_token}"
-        if self._extra_headers:
-            result.update(self._extra_headers)
+            # Like the token, the client's extra headers (often credentials of their own) are
+            # for our API only, not for file downloads or stream URLs elsewhere.
+            if self._extra_headers:
+                result.update(self._extra_headers)
         return result
 
     def _default_headers(self, defaults: httpx.Headers, same_origin: bool) -> httpx.Headers:

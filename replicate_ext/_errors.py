@@ -242,7 +242,8 @@ def _scrub_json(value: Any, secret: str) -> Any:
     if isinstance(value, list):
         return [_scrub_json(item, secret) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub_json(item, secret) for key, item in value.items()}
+        # Keys too: a server may echo request headers back as an object keyed by their values.
+        return {_scrub_json(key, secret): _scrub_json(item, secret) for key, item in value.items()}
     return value
 
 

@@ -25,6 +25,7 @@ from ._errors import (
     decode_json,
     keep_prediction_id,
 )
+from ._refs import validate_id
 from .types import Prediction
 
 if TYPE_CHECKING:
@@ -376,12 +377,14 @@ async def stream_prediction_events_async(
 
 
 def _get_prediction(client: _SyncRequester, prediction_id: str) -> Prediction:
-    response = client.request("GET", f"/predictions/{prediction_id}")
+    path = f"/predictions/{validate_id(prediction_id, 'prediction id')}"
+    response = client.request("GET", path)
     return Prediction.from_dict(_json_object(response))
 
 
 async def _get_prediction_async(client: _AsyncRequester, prediction_id: str) -> Prediction:
-    response = await client.request("GET", f"/predictions/{prediction_id}")
+    path = f"/predictions/{validate_id(prediction_id, 'prediction id')}"
+    response = await client.request("GET", path)
     return Prediction.from_dict(_json_object(response))
 
 
@@ -421,9 +424,9 @@ def _plan_stream(
     if prediction is not None:
         if ref is not None or deployment is not None or input is not None:
             raise ValueError("pass either prediction=... or a model/deployment with input")
-        if isinstance(prediction, str) and not prediction.strip():
-            raise ValueError("prediction id must not be empty")
-        if not isinstance(prediction, (str, Prediction)):
+        if isinstance(prediction, str):
+            validate_id(prediction, "prediction id")
+        elif not isinstance(prediction, Prediction):
             raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
         return _StreamPlan(existing=prediction)
     from ._run import plan_run
