@@ -22,6 +22,7 @@ import httpx
 from . import _config
 from ._deadline import Deadline, longest_phase
 from ._errors import (
+    MAY_HAVE_TAKEN_EFFECT,
     APIConnectionError,
     APITimeoutError,
     MissingAPITokenError,
@@ -30,6 +31,7 @@ from ._errors import (
 )
 from ._retry import (
     IDEMPOTENT_METHODS,
+    NOT_SENT_ERRORS,
     RetryPolicy,
     retry_delay_for_error,
     retry_delay_for_status,
@@ -272,10 +274,12 @@ class _BaseAPIClient:
         if self._api_token:
             detail = detail.replace(self._api_token, "***")
         if isinstance(error, httpx.TimeoutException):
-            kind = type(error).__name__
-            raise APITimeoutError(f"{kind} on {what}", request=request) from error
+            message = f"{type(error).__name__} on {what}" + _maybe_applied(error, request)
+            raise APITimeoutError(message, request=request) from error
         message = f"{type(error).__name__} on {what}" + (f": {detail}" if detail else "")
-        raise APIConnectionError(message, request=request) from error
+        raise APIConnectionError(
+            message + _maybe_applied(error, request), request=request
+        ) from error
 
     def _on_error_status(
         self,
@@ -338,6 +342,13 @@ class _BaseAPIClient:
         sink = _captured_responses.get()
         if sink is not None:
             sink.append(response)
+
+
+def _maybe_applied(error: httpx.RequestError, request: httpx.Request) -> str:
+    """A warning for errors after a create (or other non-idempotent request) went out."""
+    if request.method in IDEMPOTENT_METHODS or isinstance(error, NOT_SENT_ERRORS):
+        return ""
+    return " — the request may have reached the server" + MAY_HAVE_TAKEN_EFFECT
 
 
 def _retry_policy_for(max_retries: int, timeout: httpx.Timeout) -> RetryPolicy:
