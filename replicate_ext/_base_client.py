@@ -335,7 +335,10 @@ class _BaseAPIClient:
         if deadline is None:
             return delay, True
         left = deadline.remaining()
-        return (delay, True) if delay < left else (left, False)
+        if delay < left:
+            return delay, True
+        logger.info("not retrying after all: the call's deadline is %.2f s away", left)
+        return left, False
 
     @staticmethod
     def _capture(response: httpx.Response) -> None:

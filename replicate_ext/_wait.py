@@ -126,6 +126,7 @@ class WaitState(Generic[S]):
         self.current = current
         self.timeout = timeout
         self.timed_out = False
+        self.cause: Exception | None = None
         self._offset = max(already_waited, 0.0)
         self._schedule = schedule
         self._clock = clock
@@ -138,6 +139,15 @@ class WaitState(Generic[S]):
     def update(self, current: S) -> None:
         self.current = current
 
+    def poll_failed(self, error: Exception) -> None:
+        """A poll failed with a transient error (the caller's deadline may have cut it short).
+        Past the timeout this ends the wait (``timed_out``, ``cause`` is the error); before
+        it the error is raised, as waiting did not time out."""
+        if self.timeout is None or self._clock() - self._started < self.timeout:
+            raise error
+        self.timed_out = True
+        self.cause = error
+
     @property
     def waited(self) -> float:
         """Seconds waited in total, including ``already_waited``."""
@@ -146,7 +156,7 @@ class WaitState(Generic[S]):
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next poll, or None when waiting is over (terminal, or
         the timeout passed — then ``timed_out`` is True)."""
-        if self.current.status in TERMINAL_STATUSES:
+        if self.timed_out or self.current.status in TERMINAL_STATUSES:
             return None
         now = self._clock()
         elapsed = now - self._started

@@ -108,11 +108,9 @@ _CUT_SHORT = (APIConnectionError, RateLimitError, InternalServerError)
 Fetch = Callable[[str, Deadline | None], T]
 
 
-def _timed_out(
-    state: WaitState[Any], cause: BaseException | None, cancel_failure: BaseException | None
-) -> WaitTimeoutError:
+def _timed_out(state: WaitState[Any], cancel_failure: BaseException | None) -> WaitTimeoutError:
     error = WaitTimeoutError(state.current, state.waited)
-    error.__cause__ = cause
+    error.__cause__ = state.cause
     if cancel_failure is not None:
         error.add_note(f"cancel_on_timeout: the cancel failed ({cancel_failure}); it may still run")
     return error
@@ -130,9 +128,9 @@ def wait_sync(
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
     ``current`` is the last known state or an id; ``get`` and ``cancel`` take an id and the
-    deadline their request must meet. The last poll
-    falls on ``deadline`` itself, so a timeout reports a fresh state; every request (and the
-    cancel) ends within ``DEADLINE_GRACE`` after it.
+    deadline their request must meet. The last poll falls on ``deadline`` itself, so a timeout
+    reports a fresh state; every request (and the cancel) ends within ``DEADLINE_GRACE`` after
+    it, and a poll the deadline cut short ends the wait as a timeout.
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -142,17 +140,13 @@ def wait_sync(
             keep_prediction_id(error, current)
             raise
     state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
-    cause: BaseException | None = None
     while (delay := state.next_delay()) is not None:
         time.sleep(delay)
         try:
             state.update(get(state.current.id, requests_end))
         except _CUT_SHORT as error:
-            if deadline is None or not deadline.expired:
-                raise
-            cause = error
-            break
-    if not state.timed_out and cause is None:
+            state.poll_failed(error)
+    if not state.timed_out:
         return state.current
     cancel_failure = None
     if cancel_on_timeout:
@@ -160,7 +154,7 @@ def wait_sync(
             state.update(cancel(state.current.id, requests_end))
         except ReplicateError as error:
             cancel_failure = error
-    raise _timed_out(state, cause, cancel_failure)
+    raise _timed_out(state, cancel_failure)
 
 
 async def wait_async(
@@ -183,17 +177,13 @@ async def wait_async(
             keep_prediction_id(error, current)
             raise
     state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
-    cause: BaseException | None = None
     while (delay := state.next_delay()) is not None:
         await anyio.sleep(delay)
         try:
             state.update(await get(state.current.id, requests_end))
         except _CUT_SHORT as error:
-            if deadline is None or not deadline.expired:
-                raise
-            cause = error
-            break
-    if not state.timed_out and cause is None:
+            state.poll_failed(error)
+    if not state.timed_out:
         return state.current
     cancel_failure = None
     if cancel_on_timeout:
@@ -201,7 +191,7 @@ async def wait_async(
             state.update(await cancel(state.current.id, requests_end))
         except ReplicateError as error:
             cancel_failure = error
-    raise _timed_out(state, cause, cancel_failure)
+    raise _timed_out(state, cancel_failure)
 
 
 def _left(deadline: Deadline | None) -> float | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,6 +17,7 @@ import pytest
 import replicate_ext
 from replicate_ext import _base_client
 from replicate_ext._deadline import DEADLINE_GRACE, Deadline
+from replicate_ext._wait import WaitState
 from replicate_ext.local import Fault, LocalServer
 from replicate_ext.types import Prediction, Training
 
@@ -61,6 +62,19 @@ def test_deadline_rejects_bad_timeouts(bad: float) -> None:
 def test_no_deadline_for_none_or_infinity() -> None:
     assert Deadline.after(None) is None
     assert Deadline.after(float("inf")) is None
+
+
+def test_a_failed_poll_ends_the_wait_only_past_the_timeout() -> None:
+    clock = FakeClock()
+    state = WaitState(Prediction.from_dict(prediction_json()), timeout=1.0, clock=clock)
+    early = replicate_ext.APITimeoutError("slow")
+    with pytest.raises(replicate_ext.APITimeoutError):
+        state.poll_failed(early)
+    assert not state.timed_out and state.next_delay() is not None
+    clock.now += 1.0
+    late = replicate_ext.APITimeoutError("cut at the deadline")
+    state.poll_failed(late)
+    assert state.timed_out and state.cause is late and state.next_delay() is None
 
 
 def test_a_retry_pause_ends_at_the_deadline_and_no_retry_follows(
@@ -181,17 +195,8 @@ def _offline_target(call: str) -> Any:
     return None if call == "run" else Prediction.from_dict(prediction_json("p1", "processing"))
 
 
-def _sync_call(client: replicate_ext.Client, call: str, target: Any) -> Any:
-    if call == "run":
-        return client.run("demo/sleep", input={"seconds": 60}, timeout=TIMEOUT)
-    if call == "client.wait":
-        return client.wait(target, timeout=TIMEOUT)
-    if call == "predictions.wait(id)":
-        return client.predictions.wait(target.id, timeout=TIMEOUT)
-    return client.trainings.wait(target, timeout=TIMEOUT)
-
-
-def _async_call(client: replicate_ext.AsyncClient, call: str, target: Any) -> Awaitable[Any]:
+def _call(client: Any, call: str, target: Any) -> Any:
+    """The call on a Client (its result) or an AsyncClient (an awaitable)."""
     if call == "run":
         return client.run("demo/sleep", input={"seconds": 60}, timeout=TIMEOUT)
     if call == "client.wait":
@@ -239,7 +244,7 @@ def test_sync_wait_calls_end_within_their_timeout(
     with replicate_ext.Client(api_token=token, base_url=base_url) as client:
         started = time.monotonic()
         with pytest.raises(replicate_ext.ReplicateError) as info:
-            _sync_call(client, call, target)
+            _call(client, call, target)
         elapsed = time.monotonic() - started
     _check(info.value, elapsed, target, server)
     if call == "run" and FAULTS[fault_name] is not None:
@@ -259,7 +264,7 @@ async def test_async_wait_calls_end_within_their_timeout(
     async with replicate_ext.AsyncClient(api_token=token, base_url=base_url) as client:
         started = time.monotonic()
         with pytest.raises(replicate_ext.ReplicateError) as info:
-            await _async_call(client, call, target)
+            await _call(client, call, target)
         elapsed = time.monotonic() - started
     _check(info.value, elapsed, target, server)
     if call == "run" and FAULTS[fault_name] is not None:
