@@ -20,7 +20,9 @@ import attrs
 import httpx
 
 from . import _config
+from ._deadline import Deadline, longest_phase
 from ._errors import (
+    MAY_HAVE_TAKEN_EFFECT,
     APIConnectionError,
     APITimeoutError,
     MissingAPITokenError,
@@ -29,6 +31,7 @@ from ._errors import (
 )
 from ._retry import (
     IDEMPOTENT_METHODS,
+    NOT_SENT_ERRORS,
     RetryPolicy,
     retry_delay_for_error,
     retry_delay_for_status,
@@ -87,7 +90,7 @@ class _BaseAPIClient:
         self._base_origin = _origin(self.base_url)
         self.timeout = _config.resolve_timeout(timeout)
         self.max_retries = _config.resolve_max_retries(max_retries)
-        self._retry_policy = RetryPolicy(max_retries=self.max_retries)
+        self._retry_policy = _retry_policy_for(self.max_retries, self.timeout)
         self.user_agent = user_agent or _config.DEFAULT_USER_AGENT
         self._extra_headers = dict(headers) if headers else {}
         # The httpx client's default headers merged with ours, built once per case (target on
@@ -132,7 +135,7 @@ class _BaseAPIClient:
             return resolved
         if url.startswith("/"):
             resolved = httpx.URL(self._base_url_str + url), True
-        elif url.startswith(("http://", "https://")):
+        elif url[:8].lower().startswith(("http://", "https://")):  # schemes ignore case
             absolute = httpx.URL(url)
             resolved = absolute, _origin(absolute) == self._base_origin
         else:
@@ -151,8 +154,10 @@ class _BaseAPIClient:
                     f"{_config.TOKEN_ENV} environment variable."
                 )
             result["Authorization"] = f"Bearer {self._api_token}"
-        if self._extra_headers:
-            result.update(self._extra_headers)
+            # Like the token, the client's extra headers (often credentials of their own) are
+            # for our API only, not for file downloads or stream URLs elsewhere.
+            if self._extra_headers:
+                result.update(self._extra_headers)
         return result
 
     def _default_headers(self, defaults: httpx.Headers, same_origin: bool) -> httpx.Headers:
@@ -269,10 +274,12 @@ class _BaseAPIClient:
         if self._api_token:
             detail = detail.replace(self._api_token, "***")
         if isinstance(error, httpx.TimeoutException):
-            kind = type(error).__name__
-            raise APITimeoutError(f"{kind} on {what}", request=request) from error
+            message = f"{type(error).__name__} on {what}" + _maybe_applied(error, request)
+            raise APITimeoutError(message, request=request) from error
         message = f"{type(error).__name__} on {what}" + (f": {detail}" if detail else "")
-        raise APIConnectionError(message, request=request) from error
+        raise APIConnectionError(
+            message + _maybe_applied(error, request), request=request
+        ) from error
 
     def _on_error_status(
         self,
@@ -305,11 +312,55 @@ class _BaseAPIClient:
             return delay
         raise error_from_response(response, api_token=self._api_token)
 
+    # -- deadlines (an optional bound on a whole call: run, wait) ------------------------
+
+    def _timeout_within(
+        self, timeout: _config.TimeoutTypes, deadline: Deadline, method: str, url: str
+    ) -> httpx.Timeout:
+        """The attempt's timeout cut to what is left before ``deadline``; raises rather than
+        send a request (a create above all) that could not finish in time."""
+        if deadline.expired:
+            raise APITimeoutError(
+                f"the call's timeout ran out before {method} {self._resolve_url(url)[0].path} "
+                "was sent; it was not sent"
+            )
+        return deadline.clamp_timeout(
+            self.timeout if timeout is None else _config.resolve_timeout(timeout)
+        )
+
+    @staticmethod
+    def _pause_within(delay: float, deadline: Deadline | None) -> tuple[float, bool]:
+        """(seconds to pause, whether a retry follows): a pause never outlasts the deadline,
+        and a retry that could only start after it is not made."""
+        if deadline is None:
+            return delay, True
+        left = deadline.remaining()
+        if delay < left:
+            return delay, True
+        logger.info("not retrying after all: the call's deadline is %.2f s away", left)
+        return left, False
+
     @staticmethod
     def _capture(response: httpx.Response) -> None:
         sink = _captured_responses.get()
         if sink is not None:
             sink.append(response)
+
+
+def _maybe_applied(error: httpx.RequestError, request: httpx.Request) -> str:
+    """A warning for errors after a create (or other non-idempotent request) went out."""
+    if request.method in IDEMPOTENT_METHODS or isinstance(error, NOT_SENT_ERRORS):
+        return ""
+    return " — the request may have reached the server" + MAY_HAVE_TAKEN_EFFECT
+
+
+def _retry_policy_for(max_retries: int, timeout: httpx.Timeout) -> RetryPolicy:
+    # A server's Retry-After may not hold a call longer than the client's own timeout allows.
+    default = RetryPolicy(max_retries=max_retries)
+    longest = longest_phase(timeout)
+    if longest is None or longest >= default.max_retry_after:
+        return default
+    return attrs.evolve(default, max_retry_after=longest)
 
 
 def _json_or_none(response: httpx.Response) -> Any:
@@ -379,12 +430,14 @@ class SyncAPIClient(_BaseAPIClient):
         timeout: _config.TimeoutTypes = None,
         idempotent: bool | None = None,
         stream: bool = False,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Send a request; returns the response (status < 400) or raises a typed error.
 
         ``url`` is relative to ``base_url`` ("/predictions") or absolute; the token is only sent
         to ``base_url``'s origin. With ``stream=True`` the body is left unread and the caller
-        closes the response.
+        closes the response. ``deadline`` bounds the whole call, retries included (see
+        :mod:`._deadline`).
         """
         method = method.upper()
         if idempotent is None:
@@ -392,6 +445,9 @@ class SyncAPIClient(_BaseAPIClient):
         http = self._http
         retry_index = 0
         while True:
+            attempt_timeout = timeout
+            if deadline is not None:
+                attempt_timeout = self._timeout_within(timeout, deadline, method, url)
             request = self._build_request(
                 http,
                 method,
@@ -402,7 +458,7 @@ class SyncAPIClient(_BaseAPIClient):
                 files=files,
                 data=data,
                 headers=headers,
-                timeout=timeout,
+                timeout=attempt_timeout,
             )
             started = time.perf_counter()
             try:
@@ -413,14 +469,22 @@ class SyncAPIClient(_BaseAPIClient):
                     finally:
                         response.close()
             except httpx.RequestError as error:
-                _sleep(self._on_error(error, request, retry_index, idempotent, started))
+                delay = self._on_error(error, request, retry_index, idempotent, started)
+                pause, retry = self._pause_within(delay, deadline)
+                _sleep(pause)
+                if not retry:
+                    self._raise_transport_error(error, request)
                 retry_index += 1
                 continue
             self._log_response(request, response, retry_index + 1, started)
             if response.status_code < 400:
                 self._capture(response)
                 return response
-            _sleep(self._on_error_status(response, retry_index, idempotent))
+            delay = self._on_error_status(response, retry_index, idempotent)
+            pause, retry = self._pause_within(delay, deadline)
+            _sleep(pause)
+            if not retry:
+                raise error_from_response(response, api_token=self._api_token)
             retry_index += 1
 
 
@@ -481,6 +545,7 @@ class AsyncAPIClient(_BaseAPIClient):
         timeout: _config.TimeoutTypes = None,
         idempotent: bool | None = None,
         stream: bool = False,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Async :meth:`SyncAPIClient.request`."""
         method = method.upper()
@@ -489,6 +554,9 @@ class AsyncAPIClient(_BaseAPIClient):
         http = self._http
         retry_index = 0
         while True:
+            attempt_timeout = timeout
+            if deadline is not None:
+                attempt_timeout = self._timeout_within(timeout, deadline, method, url)
             request = self._build_request(
                 http,
                 method,
@@ -499,7 +567,7 @@ class AsyncAPIClient(_BaseAPIClient):
                 files=files,
                 data=data,
                 headers=headers,
-                timeout=timeout,
+                timeout=attempt_timeout,
             )
             started = time.perf_counter()
             try:
@@ -510,14 +578,22 @@ class AsyncAPIClient(_BaseAPIClient):
                     finally:
                         await response.aclose()
             except httpx.RequestError as error:
-                await _async_sleep(self._on_error(error, request, retry_index, idempotent, started))
+                delay = self._on_error(error, request, retry_index, idempotent, started)
+                pause, retry = self._pause_within(delay, deadline)
+                await _async_sleep(pause)
+                if not retry:
+                    self._raise_transport_error(error, request)
                 retry_index += 1
                 continue
             self._log_response(request, response, retry_index + 1, started)
             if response.status_code < 400:
                 self._capture(response)
                 return response
-            await _async_sleep(self._on_error_status(response, retry_index, idempotent))
+            delay = self._on_error_status(response, retry_index, idempotent)
+            pause, retry = self._pause_within(delay, deadline)
+            await _async_sleep(pause)
+            if not retry:
+                raise error_from_response(response, api_token=self._api_token)
             retry_index += 1
 
 

@@ -18,6 +18,7 @@ import httpx
 from . import _config
 from ._async.pagination import ListCall
 from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
+from ._deadline import with_grace
 from ._errors import ReplicateError, keep_prediction_id
 from ._options import RequestOptions, decode_body, prepare_request
 from ._pagination import AsyncPage, Page, apaginate
@@ -351,18 +352,22 @@ class Client:
             webhook_events_filter=webhook_events_filter,
         )
         from ._files import encode_inputs, wrap_outputs
+        from .resources.predictions import build_create_request
 
         encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=self._upload)
         created_at = time.monotonic()
-        prediction = self.predictions.create(
+        prefer_wait = plan.prefer_wait_now()
+        request = build_create_request(
             version=plan.version,
             model=plan.model,
             deployment=plan.deployment,
             input=encoded,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
-            wait=plan.prefer_wait,
+            prefer_wait=prefer_wait,
         )
+        # Not sent when the timeout already ran out (uploads); cut off at the deadline.
+        prediction = self.predictions._create(request, prefer_wait, with_grace(plan.deadline))
         if is_terminal(prediction.status):
             if on_update is not None:
                 on_update(prediction)
@@ -372,7 +377,7 @@ class Client:
                     prediction,
                     timeout=plan.remaining(),
                     cancel_on_timeout=cancel_on_timeout,
-                    already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                    already_waited=time.monotonic() - created_at if prefer_wait else 0.0,
                     on_update=on_update,
                 )
             except (Exception, KeyboardInterrupt) as error:
@@ -656,20 +661,24 @@ class AsyncClient:
             webhook_events_filter=webhook_events_filter,
         )
         from ._files import encode_inputs_async, wrap_outputs_async
+        from .resources.predictions import build_create_request
 
         encoded = await encode_inputs_async(
             dict(input or {}), strategy=file_encoding, upload=self._upload
         )
         created_at = time.monotonic()
-        prediction = await self.predictions.create(
+        prefer_wait = plan.prefer_wait_now()
+        request = build_create_request(
             version=plan.version,
             model=plan.model,
             deployment=plan.deployment,
             input=encoded,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
-            wait=plan.prefer_wait,
+            prefer_wait=prefer_wait,
         )
+        # Not sent when the timeout already ran out (uploads); cut off at the deadline.
+        prediction = await self.predictions._create(request, prefer_wait, with_grace(plan.deadline))
         if is_terminal(prediction.status):
             if on_update is not None:
                 from .resources._base import notify
@@ -681,7 +690,7 @@ class AsyncClient:
                     prediction,
                     timeout=plan.remaining(),
                     cancel_on_timeout=cancel_on_timeout,
-                    already_waited=time.monotonic() - created_at if plan.prefer_wait else 0.0,
+                    already_waited=time.monotonic() - created_at if prefer_wait else 0.0,
                     on_update=on_update,
                 )
             except (Exception, KeyboardInterrupt) as error:

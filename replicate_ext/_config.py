@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from ._errors import ReplicateError
 from ._version import __version__
 
 DEFAULT_BASE_URL = "https://api.replicate.com/v1"
@@ -26,12 +27,20 @@ TimeoutTypes = float | int | httpx.Timeout | None
 def resolve_api_token(
     api_token: str | None, environ: Mapping[str, str] | None = None
 ) -> str | None:
-    """The explicit token, else ``$REPLICATE_API_TOKEN``; blank means absent."""
+    """The explicit token, else ``$REPLICATE_API_TOKEN``; blank means absent. A token that
+    cannot go into an HTTP header as is (CR/LF, control or non-ASCII characters) raises
+    ReplicateError, which does not show it."""
     env = os.environ if environ is None else environ
     token = api_token if api_token is not None else env.get(TOKEN_ENV)
     if token is None:
         return None
     token = token.strip()
+    if token and not (token.isascii() and token.isprintable()):
+        # Never in the message: the token is a secret, even a malformed one.
+        raise ReplicateError(
+            "the API token contains a line break, control or non-ASCII character; check how "
+            f"it was set (api_token=... or ${TOKEN_ENV})"
+        )
     return token or None
 
 

@@ -38,6 +38,11 @@ __all__ = [
 # How much of a non-JSON error body is kept in the message: enough to recognise an HTML error
 # page from a proxy, short enough to keep logs readable.
 _SNIPPET_CHARS = 200
+# Said of every failure after a create (or another non-idempotent request) went out.
+MAY_HAVE_TAKEN_EFFECT = (
+    " and may have taken effect (a create may have created its prediction, file or "
+    "training): check before sending it again"
+)
 
 
 class ReplicateError(Exception):
@@ -243,7 +248,8 @@ def _scrub_json(value: Any, secret: str) -> Any:
     if isinstance(value, list):
         return [_scrub_json(item, secret) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub_json(item, secret) for key, item in value.items()}
+        # Keys too: a server may echo request headers back as an object keyed by their values.
+        return {_scrub_json(key, secret): _scrub_json(item, secret) for key, item in value.items()}
     return value
 
 
@@ -374,10 +380,7 @@ def _decode_error(response: httpx.Response) -> APIResponseDecodeError:
         f"({content_type or 'no content type'}): {snippet or '(empty body)'}"
     )
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        message += (
-            " — the request reached the server and may have taken effect (a create may have "
-            "created its prediction, file or training): check before sending it again"
-        )
+        message += " — the request reached the server" + MAY_HAVE_TAKEN_EFFECT
     return APIResponseDecodeError(
         message,
         status=response.status_code,

@@ -9,7 +9,8 @@ from typing import Any
 
 import attrs
 
-from ._errors import ModelError
+from ._deadline import Deadline
+from ._errors import APITimeoutError, ModelError
 from ._refs import DeploymentLike, ModelRef, Ref, parse_deployment, parse_ref
 from ._wait import prefer_wait_seconds
 from .types import Prediction
@@ -29,10 +30,28 @@ class RunPlan:
     timeout: float | None
     started: float  # time.monotonic() when run() began
 
+    @property
+    def deadline(self) -> Deadline | None:
+        """When the whole run must be over."""
+        return None if self.timeout is None else Deadline(self.started + self.timeout)
+
     def remaining(self) -> float | None:
-        if self.timeout is None:
+        deadline = self.deadline
+        return None if deadline is None else deadline.remaining()
+
+    def prefer_wait_now(self) -> int | None:
+        """The ``Prefer: wait`` window for a create sent now: what is left of the timeout
+        (after uploading input files, say) may be shorter than planned. Raises
+        APITimeoutError when nothing is left: a create is never sent after the deadline."""
+        deadline = self.deadline
+        if deadline is not None and deadline.expired:
+            raise APITimeoutError(
+                f"run() timed out after {self.timeout:g}s before its create was sent; "
+                "it was not sent, no prediction was created"
+            )
+        if self.prefer_wait is None:
             return None
-        return max(self.timeout - (time.monotonic() - self.started), 0.0)
+        return prefer_wait_seconds(self.prefer_wait, self.remaining())
 
 
 def plan_run(

@@ -427,9 +427,9 @@ def _plan_stream(
     if prediction is not None:
         if ref is not None or deployment is not None or input is not None:
             raise ValueError("pass either prediction=... or a model/deployment with input")
-        if isinstance(prediction, str) and not prediction.strip():
-            raise ValueError("prediction id must not be empty")
-        if not isinstance(prediction, (str, Prediction)):
+        if isinstance(prediction, str):
+            validate_id(prediction, "prediction id")
+        elif not isinstance(prediction, Prediction):
             raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
         return _StreamPlan(existing=prediction)
     from ._run import plan_run

@@ -30,6 +30,8 @@ MAX_PREFER_WAIT = 60
 DEFAULT_PREDICTION_TIMEOUT = 30 * 60.0
 # Trainings routinely run for hours.
 DEFAULT_TRAINING_TIMEOUT = 24 * 3600.0
+# Seconds between the end of a `Prefer: wait` window and the caller's deadline.
+PREFER_WAIT_HEADROOM = 1.0
 
 
 def is_terminal(status: str | None) -> bool:
@@ -64,8 +66,9 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     """Seconds to put in ``Prefer: wait=N`` for a create, or None to send no Prefer header.
 
     ``True`` means the API's maximum window; an int is clamped to the API's 1..60 range. The
-    window never outlasts the caller's overall ``timeout`` (below 1 s there is no window and
-    the caller just polls).
+    window ends at least ``PREFER_WAIT_HEADROOM`` before the caller's overall ``timeout``, so
+    the held response arrives before the deadline cuts the request (losing the new
+    prediction's id); below 1 s there is no window and the caller just polls.
     """
     if wait is False:
         return None
@@ -78,7 +81,7 @@ def prefer_wait_seconds(wait: bool | int, timeout: float | None) -> int | None:
     else:
         raise TypeError(f"wait must be a bool or an int number of seconds, got {wait!r}")
     if timeout is not None:
-        seconds = min(seconds, math.floor(timeout))
+        seconds = min(seconds, math.floor(timeout - PREFER_WAIT_HEADROOM))
     return seconds if seconds >= 1 else None
 
 
@@ -133,6 +136,7 @@ class WaitState(Generic[S]):
         self.current = current
         self.timeout = timeout
         self.timed_out = False
+        self.cause: Exception | None = None
         self._offset = max(already_waited, 0.0)
         self._schedule = schedule
         self._clock = clock
@@ -145,6 +149,15 @@ class WaitState(Generic[S]):
     def update(self, current: S) -> None:
         self.current = current
 
+    def poll_failed(self, error: Exception) -> None:
+        """A poll failed with a transient error (the caller's deadline may have cut it short).
+        Past the timeout this ends the wait (``timed_out``, ``cause`` is the error); before
+        it the error is raised, as waiting did not time out."""
+        if self.timeout is None or self._clock() - self._started < self.timeout:
+            raise error
+        self.timed_out = True
+        self.cause = error
+
     @property
     def waited(self) -> float:
         """Seconds waited in total, including ``already_waited``."""
@@ -153,7 +166,7 @@ class WaitState(Generic[S]):
     def next_delay(self) -> float | None:
         """Seconds to sleep before the next poll, or None when waiting is over (terminal, or
         the timeout passed — then ``timed_out`` is True)."""
-        if self.current.status in TERMINAL_STATUSES:
+        if self.timed_out or self.current.status in TERMINAL_STATUSES:
             return None
         now = self._clock()
         elapsed = now - self._started

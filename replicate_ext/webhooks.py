@@ -15,6 +15,8 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
+import re
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -68,23 +70,57 @@ def _header(headers: Headers, name: str) -> str | None:
 
 
 def _key(secret: str | bytes) -> bytes:
+    """The HMAC key of a ``whsec_<base64>`` secret. Misconfigured secrets raise ValueError
+    (never a verification error a handler might turn into a 400): an empty key would accept
+    signatures anyone can make. No message or chained error carries any part of the secret."""
     if isinstance(secret, bytes):
-        secret = secret.decode("ascii", errors="strict")
+        try:
+            secret = secret.decode("ascii")
+        except UnicodeDecodeError:
+            raise ValueError("webhook secret must be ASCII text ('whsec_' + base64)") from None
+    if not isinstance(secret, str):
+        raise TypeError(f"webhook secret must be str or bytes, got {type(secret).__name__}")
     secret = secret.strip()
     if secret.startswith(_SECRET_PREFIX):
         secret = secret[len(_SECRET_PREFIX) :]
     try:
-        return base64.b64decode(secret, validate=True)
+        key = base64.b64decode(secret, validate=True)
     except (binascii.Error, ValueError):
         # `from None`: the underlying error must not drag any part of the secret along.
         raise ValueError("webhook secret is not valid base64 after the 'whsec_' prefix") from None
+    if not key:
+        raise ValueError("webhook secret is empty: pass the signing secret ('whsec_...')")
+    return key
+
+
+# Seconds since the epoch as the sender writes them: ASCII digits, no sign, no leading zeros,
+# no padding; anything else (" 12", "+12", "012", "1_2", Arabic-Indic digits) is not ours.
+_TIMESTAMP_RE = re.compile(r"0|[1-9][0-9]{0,14}")
+
+
+def _check_tolerance(tolerance: float | None) -> None:
+    if tolerance is None:
+        return
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < math.inf  # NaN fails this too
+    ):
+        raise ValueError(
+            f"tolerance must be a finite number of seconds >= 0 (None disables the check), "
+            f"got {tolerance!r}"
+        )
 
 
 def sign(webhook_id: str, timestamp: int, body: bytes | str, secret: str | bytes) -> str:
     """The "v1,<signature>" entry Replicate sends for this message (useful for tests)."""
     raw = body.encode() if isinstance(body, str) else bytes(body)
+    return _signature(_key(secret), webhook_id, str(timestamp), raw)
+
+
+def _signature(key: bytes, webhook_id: str, timestamp: str, raw: bytes) -> str:
     message = f"{webhook_id}.{timestamp}.".encode() + raw
-    digest = hmac.new(_key(secret), message, hashlib.sha256).digest()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode("ascii")
 
 
@@ -100,11 +136,14 @@ def verify(
 
     `headers` is any mapping or (name, value) pairs (names case-insensitive); `body` must be the
     raw request body exactly as received. Raises `InvalidSignature` or `StaleTimestamp`
-    (`tolerance=None` disables the timestamp check).
+    (`tolerance=None` disables the timestamp check; NaN, infinite or negative tolerances are
+    refused). A misconfigured secret (empty, not base64, not ASCII) raises ValueError.
 
     >>> verify(request.headers, await request.body(), secret)  # doctest: +SKIP
     {'id': '...', 'status': 'succeeded', ...}
     """
+    _check_tolerance(tolerance)
+    key = _key(secret)  # a bad secret is a configuration error, whatever the request
     webhook_id = _header(headers, "webhook-id")
     timestamp_text = _header(headers, "webhook-timestamp")
     signatures = _header(headers, "webhook-signature")
@@ -119,13 +158,12 @@ def verify(
     ]
     if missing or webhook_id is None or timestamp_text is None or signatures is None:
         raise InvalidSignature(f"missing webhook header(s): {', '.join(missing)}")
-    try:
-        timestamp = int(timestamp_text.strip())
-    except ValueError:
-        raise InvalidSignature("webhook-timestamp is not an integer") from None
+    if not _TIMESTAMP_RE.fullmatch(timestamp_text):
+        raise InvalidSignature("webhook-timestamp is not a decimal number of seconds")
+    timestamp = int(timestamp_text)
 
     raw = body.encode() if isinstance(body, str) else bytes(body)
-    expected = sign(webhook_id, timestamp, raw, secret).encode("ascii")
+    expected = _signature(key, webhook_id, timestamp_text, raw).encode("ascii")
     matched = False
     for entry in signatures.split():
         # Compare every entry without stopping early, in constant time each.

@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 import httpx
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
-from .._errors import WaitTimeoutError, decode_json
+from .._deadline import Deadline, with_grace
+from .._errors import (
+    APIConnectionError,
+    InternalServerError,
+    RateLimitError,
+    ReplicateError,
+    WaitTimeoutError,
+    decode_json,
+    keep_prediction_id,
+)
 from .._options import RequestOptions, apply_options
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
 from .._wait import WaitState
@@ -111,41 +120,75 @@ def optional(value: T | None) -> Any:
     return value
 
 
+# Errors a poll or cancel ends with when the call's deadline cut it short (a stalled or
+# rate-limiting server): past the deadline they mean "waiting timed out".
+_CUT_SHORT = (APIConnectionError, RateLimitError, InternalServerError)
+
+Fetch = Callable[[str, Deadline | None], T]
+
+
+def _timed_out(state: WaitState[Any], cancel_failure: BaseException | None) -> WaitTimeoutError:
+    error = WaitTimeoutError(state.current, state.waited)
+    error.__cause__ = state.cause
+    if cancel_failure is not None:
+        error.add_note(f"cancel_on_timeout: the cancel failed ({cancel_failure}); it may still run")
+    return error
+
+
 def wait_sync(
     current: Any,
-    get: Callable[[str], Any],
-    cancel: Callable[[str], Any],
+    get: Fetch[Any],
+    cancel: Fetch[Any],
     *,
-    timeout: float | None,
+    deadline: Deadline | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
 ) -> Any:
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
-    ``on_update`` sees the starting state and then every polled one."""
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    ``current`` is the last known state or an id; ``get`` and ``cancel`` take an id and the
+    deadline their request must meet. The last poll falls on ``deadline`` itself, so a timeout
+    reports a fresh state; every request (and the cancel) ends within ``DEADLINE_GRACE`` after
+    it, and a poll the deadline cut short ends the wait as a timeout. ``on_update`` sees the
+    starting state and then every polled one.
+    """
+    requests_end = with_grace(deadline)
+    if isinstance(current, str):
+        try:
+            current = get(current, requests_end)
+        except (Exception, KeyboardInterrupt) as error:
+            keep_prediction_id(error, current)
+            raise
+    state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
     if on_update is not None:
         on_update(current)
     while (delay := state.next_delay()) is not None:
         time.sleep(delay)
-        state.update(get(state.current.id))
+        try:
+            state.update(get(state.current.id, requests_end))
+        except _CUT_SHORT as error:
+            state.poll_failed(error)
+            continue
         if on_update is not None:
             on_update(state.current)
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current
+    if not state.timed_out:
+        return state.current
+    cancel_failure = None
+    if cancel_on_timeout:
+        try:
+            state.update(cancel(state.current.id, requests_end))
+        except ReplicateError as error:
+            cancel_failure = error
+    raise _timed_out(state, cancel_failure)
 
 
 async def wait_async(
     current: Any,
-    get: Callable[[str], Awaitable[Any]],
-    cancel: Callable[[str], Awaitable[Any]],
+    get: Fetch[Awaitable[Any]],
+    cancel: Fetch[Awaitable[Any]],
     *,
-    timeout: float | None,
+    deadline: Deadline | None,
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
@@ -153,20 +196,38 @@ async def wait_async(
     """Async :func:`wait_sync`; ``on_update`` may be a plain or an async callable."""
     import anyio
 
-    state = WaitState(current, timeout=timeout, already_waited=already_waited)
+    requests_end = with_grace(deadline)
+    if isinstance(current, str):
+        try:
+            current = await get(current, requests_end)
+        except (Exception, KeyboardInterrupt) as error:
+            keep_prediction_id(error, current)
+            raise
+    state = WaitState(current, timeout=_left(deadline), already_waited=already_waited)
     if on_update is not None:
         await notify(on_update, current)
     while (delay := state.next_delay()) is not None:
         await anyio.sleep(delay)
-        state.update(await get(state.current.id))
+        try:
+            state.update(await get(state.current.id, requests_end))
+        except _CUT_SHORT as error:
+            state.poll_failed(error)
+            continue
         if on_update is not None:
             await notify(on_update, state.current)
-    if state.timed_out:
-        last = state.current
-        if cancel_on_timeout:
-            last = await cancel(last.id)
-        raise WaitTimeoutError(last, state.waited)
-    return state.current
+    if not state.timed_out:
+        return state.current
+    cancel_failure = None
+    if cancel_on_timeout:
+        try:
+            state.update(await cancel(state.current.id, requests_end))
+        except ReplicateError as error:
+            cancel_failure = error
+    raise _timed_out(state, cancel_failure)
+
+
+def _left(deadline: Deadline | None) -> float | None:
+    return None if deadline is None else deadline.remaining()
 
 
 async def notify(on_update: OnUpdate, state: Any) -> None:

@@ -17,7 +17,9 @@ from replicate_api.models.model_input import ModelInput
 from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
+from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._config import timeout_for_prefer_wait
+from .._deadline import Deadline
 from .._errors import decode_json
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
@@ -148,10 +150,31 @@ def _id(prediction: str | Prediction) -> str:
     return id_of(prediction, Prediction, "prediction id")
 
 
-def _cancel_request(prediction_id: str | Prediction) -> dict[str, Any]:
+def _get_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
+    request = _get.build_request(_id(prediction_id))
+    request["deadline"] = deadline
+    return request
+
+
+def _cancel_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
     request = _cancel.build_request(_id(prediction_id))
     # Canceling twice is harmless, so a lost response may be retried like a GET.
     request["idempotent"] = True
+    request["deadline"] = deadline
+    return request
+
+
+def _sendable_create(
+    request: dict[str, Any],
+    prefer_wait: int | None,
+    client: SyncAPIClient | AsyncAPIClient,
+    deadline: Deadline | None,
+) -> dict[str, Any]:
+    """A create's request with the read timeout a ``Prefer: wait`` window needs (the
+    deadline, when there is one, still cuts it)."""
+    if prefer_wait is not None:
+        request["timeout"] = timeout_for_prefer_wait(client.timeout, prefer_wait)
+    request["deadline"] = deadline
     return request
 
 
@@ -190,14 +213,30 @@ class Predictions(SyncResource):
             prefer_wait=prefer_wait,
             cancel_after=cancel_after,
         )
-        if prefer_wait is not None:
-            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(self._json(request, options)))
+        return self._create(request, prefer_wait, options=options)
+
+    def _create(
+        self,
+        request: dict[str, Any],
+        prefer_wait: int | None,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        sendable = _sendable_create(request, prefer_wait, self._client, deadline)
+        return Prediction.from_dict(as_dict(self._json(sendable, options or {})))
 
     def get(self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]) -> Prediction:
         """The current state of a prediction (by id, or a Prediction to refresh)."""
-        request = _get.build_request(_id(prediction_id))
-        response = self._client.request(**with_options(request, options))
+        return self._get(prediction_id, options=options)
+
+    def _get(
+        self,
+        prediction_id: str | Prediction,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        request = with_options(_get_request(prediction_id, deadline), options or {})
+        response = self._client.request(**request)
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     def list(
@@ -215,7 +254,16 @@ class Predictions(SyncResource):
         self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
     ) -> Prediction:
         """Cancel a prediction (a finished one is returned unchanged)."""
-        return Prediction.from_dict(as_dict(self._json(_cancel_request(prediction_id), options)))
+        return self._cancel(prediction_id, options=options)
+
+    def _cancel(
+        self,
+        prediction_id: str | Prediction,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        request = _cancel_request(prediction_id, deadline)
+        return Prediction.from_dict(as_dict(self._json(request, options or {})))
 
     def wait(
         self,
@@ -234,12 +282,11 @@ class Predictions(SyncResource):
 
         >>> client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
-        current = self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = wait_sync(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            prediction,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
             on_update=on_update,
@@ -276,15 +323,31 @@ class AsyncPredictions(AsyncResource):
             prefer_wait=prefer_wait,
             cancel_after=cancel_after,
         )
-        if prefer_wait is not None:
-            request["timeout"] = timeout_for_prefer_wait(self._client.timeout, prefer_wait)
-        return Prediction.from_dict(as_dict(await self._json(request, options)))
+        return await self._create(request, prefer_wait, options=options)
+
+    async def _create(
+        self,
+        request: dict[str, Any],
+        prefer_wait: int | None,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        sendable = _sendable_create(request, prefer_wait, self._client, deadline)
+        return Prediction.from_dict(as_dict(await self._json(sendable, options or {})))
 
     async def get(
         self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
     ) -> Prediction:
-        request = _get.build_request(_id(prediction_id))
-        response = await self._client.request(**with_options(request, options))
+        return await self._get(prediction_id, options=options)
+
+    async def _get(
+        self,
+        prediction_id: str | Prediction,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        request = with_options(_get_request(prediction_id, deadline), options or {})
+        response = await self._client.request(**request)
         return Prediction.from_dict(as_dict(decode_json(response)))
 
     async def list(
@@ -301,8 +364,16 @@ class AsyncPredictions(AsyncResource):
     async def cancel(
         self, prediction_id: str | Prediction, **options: Unpack[RequestOptions]
     ) -> Prediction:
-        request = _cancel_request(prediction_id)
-        return Prediction.from_dict(as_dict(await self._json(request, options)))
+        return await self._cancel(prediction_id, options=options)
+
+    async def _cancel(
+        self,
+        prediction_id: str | Prediction,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Prediction:
+        request = _cancel_request(prediction_id, deadline)
+        return Prediction.from_dict(as_dict(await self._json(request, options or {})))
 
     async def wait(
         self,
@@ -313,12 +384,11 @@ class AsyncPredictions(AsyncResource):
         already_waited: float = 0.0,
         on_update: Callable[[Prediction], object] | None = None,
     ) -> Prediction:
-        current = await self.get(prediction) if isinstance(prediction, str) else prediction
         result: Prediction = await wait_async(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            prediction,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
             on_update=on_update,

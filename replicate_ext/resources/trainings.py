@@ -12,6 +12,7 @@ from replicate_api.api.trainings import list as _list
 from replicate_api.models.model_input import ModelInput
 from replicate_api.models.training_request import TrainingRequest
 
+from .._deadline import Deadline
 from .._options import RequestOptions
 from .._pagination import AsyncPage, Page
 from .._refs import (
@@ -74,9 +75,16 @@ def _id(training: str | Training) -> str:
     return id_of(training, Training, "training id")
 
 
-def _cancel_request(training_id: str | Training) -> dict[str, Any]:
+def _get_request(training_id: str | Training, deadline: Deadline | None) -> dict[str, Any]:
+    request = _get.build_request(_id(training_id))
+    request["deadline"] = deadline
+    return request
+
+
+def _cancel_request(training_id: str | Training, deadline: Deadline | None) -> dict[str, Any]:
     request = _cancel.build_request(_id(training_id))
     request["idempotent"] = True
+    request["deadline"] = deadline
     return request
 
 
@@ -111,14 +119,31 @@ class Trainings(SyncResource):
         return Training.from_dict(as_dict(self._json(request, options)))
 
     def get(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
-        request = _get.build_request(_id(training_id))
-        return Training.from_dict(as_dict(self._json(request, options)))
+        return self._get(training_id, options=options)
+
+    def _get(
+        self,
+        training_id: str | Training,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Training:
+        request = _get_request(training_id, deadline)
+        return Training.from_dict(as_dict(self._json(request, options or {})))
 
     def list(self, **options: Unpack[RequestOptions]) -> Page[Training]:
         return self._page(_list.build_request(), _training, options)
 
     def cancel(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
-        return Training.from_dict(as_dict(self._json(_cancel_request(training_id), options)))
+        return self._cancel(training_id, options=options)
+
+    def _cancel(
+        self,
+        training_id: str | Training,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Training:
+        request = _cancel_request(training_id, deadline)
+        return Training.from_dict(as_dict(self._json(request, options or {})))
 
     def wait(
         self,
@@ -130,12 +155,11 @@ class Trainings(SyncResource):
     ) -> Training:
         """Poll until the training is terminal; WaitTimeoutError after ``timeout`` seconds.
         ``on_update`` is called with the starting state and each polled one."""
-        current = self.get(training) if isinstance(training, str) else training
         result: Training = wait_sync(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            training,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             on_update=on_update,
         )
@@ -167,8 +191,16 @@ class AsyncTrainings(AsyncResource):
         return Training.from_dict(as_dict(await self._json(request, options)))
 
     async def get(self, training_id: str | Training, **options: Unpack[RequestOptions]) -> Training:
-        request = _get.build_request(_id(training_id))
-        return Training.from_dict(as_dict(await self._json(request, options)))
+        return await self._get(training_id, options=options)
+
+    async def _get(
+        self,
+        training_id: str | Training,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Training:
+        request = _get_request(training_id, deadline)
+        return Training.from_dict(as_dict(await self._json(request, options or {})))
 
     async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[Training]:
         return await self._page(_list.build_request(), _training, options)
@@ -176,8 +208,16 @@ class AsyncTrainings(AsyncResource):
     async def cancel(
         self, training_id: str | Training, **options: Unpack[RequestOptions]
     ) -> Training:
-        request = _cancel_request(training_id)
-        return Training.from_dict(as_dict(await self._json(request, options)))
+        return await self._cancel(training_id, options=options)
+
+    async def _cancel(
+        self,
+        training_id: str | Training,
+        deadline: Deadline | None = None,
+        options: RequestOptions | None = None,
+    ) -> Training:
+        request = _cancel_request(training_id, deadline)
+        return Training.from_dict(as_dict(await self._json(request, options or {})))
 
     async def wait(
         self,
@@ -187,12 +227,11 @@ class AsyncTrainings(AsyncResource):
         cancel_on_timeout: bool = False,
         on_update: Callable[[Training], object] | None = None,
     ) -> Training:
-        current = await self.get(training) if isinstance(training, str) else training
         result: Training = await wait_async(
-            current,
-            self.get,
-            self.cancel,
-            timeout=timeout,
+            training,
+            self._get,
+            self._cancel,
+            deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             on_update=on_update,
         )

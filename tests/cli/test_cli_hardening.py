@@ -56,8 +56,7 @@ def test_serve_port_out_of_range_is_a_usage_error(port: str) -> None:
     assert result.returncode == 2
     # argparse's own usage error: the usage, then one line naming the option and the value
     assert result.stderr.splitlines()[-1] == (
-        f"replicate-ext serve: error: argument --port: not a port number from 0 to 65535: "
-        f"'{port}'"
+        f"replicate-ext serve: error: argument --port: not a port number from 0 to 65535: '{port}'"
     )
 
 

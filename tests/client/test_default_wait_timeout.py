@@ -12,6 +12,7 @@ import pytest
 
 import replicate_ext
 from replicate_ext import _wait
+from replicate_ext._deadline import Deadline
 from replicate_ext.resources.predictions import AsyncPredictions, Predictions
 from replicate_ext.resources.trainings import AsyncTrainings, Trainings
 
@@ -48,8 +49,8 @@ def test_training_waits_have_a_finite_default(function: Callable[..., Any]) -> N
 def test_the_default_reaches_the_wait_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[float | None] = []
 
-    def fake_wait_sync(current: Any, *args: Any, timeout: float | None, **kwargs: Any) -> Any:
-        seen.append(timeout)
+    def fake_wait_sync(current: Any, *args: Any, deadline: Deadline | None, **kwargs: Any) -> Any:
+        seen.append(None if deadline is None else deadline.remaining())
         return current
 
     monkeypatch.setattr("replicate_ext.resources.predictions.wait_sync", fake_wait_sync)
@@ -58,4 +59,6 @@ def test_the_default_reaches_the_wait_loop(monkeypatch: pytest.MonkeyPatch) -> N
     with replicate_ext.Client(api_token="t", base_url="http://test/v1", transport=transport) as c:
         c.wait("p1")
         c.wait("p1", timeout=None)
-    assert seen == [_wait.DEFAULT_PREDICTION_TIMEOUT, None]
+    assert seen[1] is None
+    assert seen[0] is not None
+    assert _wait.DEFAULT_PREDICTION_TIMEOUT - 5 < seen[0] <= _wait.DEFAULT_PREDICTION_TIMEOUT

@@ -224,7 +224,22 @@ def test_retry_after_in_body_is_used_and_huge_hints_are_capped(sleeps: list[floa
 
     with mock_client(handler) as client:
         client.predictions.get("p1")
-    assert sleeps == [2.5, 60.0]
+    # capped by the client's timeout (30 s by default): a hint may not hold a call longer
+    assert sleeps == [2.5, 30.0]
+
+
+def test_retry_after_is_capped_by_a_short_client_timeout(sleeps: list[float]) -> None:
+    answers = [
+        httpx.Response(503, headers={"Retry-After": "60"}, json={"detail": "busy"}),
+        httpx.Response(200, json=prediction_json()),
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answers.pop(0)
+
+    with mock_client(handler, timeout=4) as client:
+        client.predictions.get("p1")
+    assert sleeps == [4.0]
 
 
 def test_rate_limit_error_carries_retry_after(sleeps: list[float]) -> None:

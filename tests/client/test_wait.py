@@ -113,7 +113,10 @@ def test_prefer_wait_seconds() -> None:
     assert prefer_wait_seconds(600, None) == 60
     assert prefer_wait_seconds(False, None) is None
     assert prefer_wait_seconds(0, None) is None
-    assert prefer_wait_seconds(True, 10.7) == 10
+    # the window ends a second before the timeout, so the held response beats the deadline
+    assert prefer_wait_seconds(True, 10.7) == 9
+    assert prefer_wait_seconds(True, 2.0) == 1
+    assert prefer_wait_seconds(True, 1.9) is None
     assert prefer_wait_seconds(True, 0.5) is None  # too short for a window: just poll
 
 

@@ -162,3 +162,55 @@ def test_signed_non_json_body() -> None:
     signature = webhooks.sign(WEBHOOK_ID, TIMESTAMP, body, SECRET)
     with pytest.raises(WebhookVerificationError):
         webhooks.verify(headers(signature), body, SECRET, now=TIMESTAMP)
+
+
+# -- hardening (issue 12, item 6) -------------------------------------------------------------
+
+EMPTY_KEY_SIGNATURE = webhooks._signature(b"", WEBHOOK_ID, str(TIMESTAMP), BODY)
+
+
+@pytest.mark.parametrize("secret", ["", "whsec_", "  whsec_  ", b"", b"whsec_", "whsec_===="])
+def test_an_empty_secret_is_refused_rather_than_used_as_an_empty_key(secret: str | bytes) -> None:
+    # With an empty key anyone can forge a signature; verify must not accept one.
+    with pytest.raises(ValueError, match=r"empty|base64") as info:
+        webhooks.verify(headers(EMPTY_KEY_SIGNATURE), BODY, secret, now=TIMESTAMP)
+    assert not isinstance(info.value, WebhookVerificationError)  # a setup error, not a 400
+    with pytest.raises(ValueError):
+        webhooks.sign(WEBHOOK_ID, TIMESTAMP, BODY, secret)
+
+
+def test_a_non_ascii_bytes_secret_raises_without_showing_it() -> None:
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwé".encode()
+    with pytest.raises(ValueError, match="ASCII") as info:
+        webhooks.verify(headers(), BODY, secret, now=TIMESTAMP)
+    shown = str(info.value) + repr(info.value)
+    assert "MfKQ9r8G" not in shown and "0xc3" not in shown
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -1, -0.5, True])
+def test_tolerances_that_would_disable_or_break_replay_protection_are_refused(
+    tolerance: float,
+) -> None:
+    with pytest.raises(ValueError, match="tolerance"):
+        webhooks.verify(headers(), BODY, SECRET, tolerance=tolerance, now=TIMESTAMP + 10**6)
+
+
+def test_a_zero_tolerance_is_allowed() -> None:
+    assert webhooks.verify(headers(), BODY, SECRET, tolerance=0, now=TIMESTAMP) == {
+        "test": 2432232314
+    }
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [f" {TIMESTAMP}", f"{TIMESTAMP} ", f"+{TIMESTAMP}", f"0{TIMESTAMP}", "1_614_265_330",
+     "١٦١٤٢٦٥٣٣٠", f"-{TIMESTAMP}", f"{TIMESTAMP}.0", "1" * 40],
+)  # fmt: skip
+def test_only_canonical_decimal_timestamps_are_accepted(timestamp: str) -> None:
+    tampered = {**headers(), "webhook-timestamp": timestamp}
+    # even when the signature was made over that exact text
+    secret_key = webhooks._key(SECRET)
+    tampered["webhook-signature"] = webhooks._signature(secret_key, WEBHOOK_ID, timestamp, BODY)
+    with pytest.raises(InvalidSignature, match="decimal"):
+        webhooks.verify(tampered, BODY, SECRET, tolerance=None)
