@@ -26,9 +26,12 @@ SOURCES = {
 # Modules that may need an extra when imported, because nothing imports them eagerly except
 # each other: the Starlette app is imported when a server starts.
 EXTRA_MODULES = {
-    "replicate_ext.local.app": "server",
-    "replicate_ext.local.uploads": "server",
-}
+    f"replicate_ext.local.{name}": "server"
+    for name in (
+        "app", "uploads", "gate", "http", "pages", "pagination", "problems", "render", "sse",
+        *(f"routes.{path.stem}" for path in (ROOT / "replicate_ext/local/routes").glob("[!_]*.py")),
+    )
+}  # fmt: skip
 # pytest loads its plugin through the pytest11 entry point, so pytest is there whenever it is.
 HOST_PROVIDED = {"replicate_ext.local.pytest_plugin": frozenset({"pytest"})}
 NOT_USER_EXTRAS = {"dev"}  # development tools, not something an import may rely on
