@@ -1,8 +1,8 @@
-"""The one place that talks HTTP: auth, headers, timeouts, retries, logging, raw responses.
+"""Every decision of a request: auth, headers, URLs, timeouts, retries, deadlines, logging,
+and raw responses.
 
-:class:`SyncAPIClient` and :class:`AsyncAPIClient` share every decision (URL and header
-building, retry rules, error mapping, logging) through :class:`_BaseAPIClient`; their
-``request`` loops differ only in how they send, read and sleep.
+:class:`BaseAPIClient` owns them; its subclasses ``AsyncAPIClient`` (``_async/api_client.py``,
+written by hand) and ``SyncAPIClient`` (generated from it) only send, read and sleep.
 
 The per-request work is kept small because ``predictions.get`` and polling sit on it: the
 merged default headers and parsed URLs are reused, not rebuilt for every request.
@@ -36,18 +36,16 @@ from ._retry import (
     retry_delay_for_error,
     retry_delay_for_status,
 )
+from ._tracing import load_tracer
 
-__all__ = ["AsyncAPIClient", "RawResponse", "SyncAPIClient", "logger"]
+__all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "RawResponse", "logger"]
 
 logger = logging.getLogger("replicate_ext")
 
 T = TypeVar("T")
 P = ParamSpec("P")
 
-# Module-level so tests can replace them and run retries without real delays.
-_sleep = time.sleep
-
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 # How many parsed request URLs a client keeps (httpx.URL objects are immutable).
 _RESOLVED_URLS_KEPT = 256
 
@@ -65,7 +63,7 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, port)
 
 
-class _BaseAPIClient:
+class BaseAPIClient:
     """Configuration and every non-I/O step of a request."""
 
     base_url: httpx.URL
@@ -85,6 +83,8 @@ class _BaseAPIClient:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self._api_token = _config.resolve_api_token(api_token)
+        # OpenTelemetry's tracer (None without the optional package): a span per attempt.
+        self._tracer = load_tracer()
         self._base_url_str = _config.resolve_base_url(base_url)
         self.base_url = httpx.URL(self._base_url_str)
         self._base_origin = _origin(self.base_url)
@@ -110,7 +110,7 @@ class _BaseAPIClient:
         """A client with some settings changed that shares this one's connection pool."""
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
-        _BaseAPIClient.__init__(
+        BaseAPIClient.__init__(
             clone,
             api_token=overrides.get("api_token", self._api_token),
             base_url=overrides.get("base_url", self._base_url_str),
@@ -368,243 +368,6 @@ def _json_or_none(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-class SyncAPIClient(_BaseAPIClient):
-    """Sends requests with our auth, timeouts and retries over one pooled httpx.Client.
-
-    Thread-safe: it holds no per-request state.
-    """
-
-    _http: httpx.Client
-
-    def __init__(
-        self,
-        *,
-        api_token: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: _config.TimeoutTypes = None,
-        max_retries: int | None = None,
-        user_agent: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            api_token=api_token,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            user_agent=user_agent,
-            headers=headers,
-        )
-        if http_client is not None and transport is not None:
-            raise ValueError("pass either http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport,
-            timeout=self.timeout,
-            limits=_DEFAULT_LIMITS,
-            follow_redirects=True,
-        )
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Any = None,
-        json: Any = None,
-        content: Any = None,
-        files: Any = None,
-        data: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: _config.TimeoutTypes = None,
-        idempotent: bool | None = None,
-        stream: bool = False,
-        deadline: Deadline | None = None,
-    ) -> httpx.Response:
-        """Send a request; returns the response (status < 400) or raises a typed error.
-
-        ``url`` is relative to ``base_url`` ("/predictions") or absolute; the token is only sent
-        to ``base_url``'s origin. With ``stream=True`` the body is left unread and the caller
-        closes the response. ``deadline`` bounds the whole call, retries included (see
-        :mod:`._deadline`).
-        """
-        method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        http = self._http
-        retry_index = 0
-        while True:
-            attempt_timeout = timeout
-            if deadline is not None:
-                attempt_timeout = self._timeout_within(timeout, deadline, method, url)
-            request = self._build_request(
-                http,
-                method,
-                url,
-                params=params,
-                json=json,
-                content=content,
-                files=files,
-                data=data,
-                headers=headers,
-                timeout=attempt_timeout,
-            )
-            started = time.perf_counter()
-            try:
-                response = http.send(request, stream=True)
-                if response.status_code >= 400 or not stream:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-            except httpx.RequestError as error:
-                delay = self._on_error(error, request, retry_index, idempotent, started)
-                pause, retry = self._pause_within(delay, deadline)
-                _sleep(pause)
-                if not retry:
-                    self._raise_transport_error(error, request)
-                retry_index += 1
-                continue
-            self._log_response(request, response, retry_index + 1, started)
-            if response.status_code < 400:
-                self._capture(response)
-                return response
-            delay = self._on_error_status(response, retry_index, idempotent)
-            pause, retry = self._pause_within(delay, deadline)
-            _sleep(pause)
-            if not retry:
-                raise error_from_response(response, api_token=self._api_token)
-            retry_index += 1
-
-
-class AsyncAPIClient(_BaseAPIClient):
-    """Async twin of :class:`SyncAPIClient` over one pooled httpx.AsyncClient."""
-
-    _http: httpx.AsyncClient
-
-    def __init__(
-        self,
-        *,
-        api_token: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: _config.TimeoutTypes = None,
-        max_retries: int | None = None,
-        user_agent: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            api_token=api_token,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            user_agent=user_agent,
-            headers=headers,
-        )
-        if http_client is not None and transport is not None:
-            raise ValueError("pass either http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport,
-            timeout=self.timeout,
-            limits=_DEFAULT_LIMITS,
-            follow_redirects=True,
-        )
-
-    async def close(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Any = None,
-        json: Any = None,
-        content: Any = None,
-        files: Any = None,
-        data: Any = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: _config.TimeoutTypes = None,
-        idempotent: bool | None = None,
-        stream: bool = False,
-        deadline: Deadline | None = None,
-    ) -> httpx.Response:
-        """Async :meth:`SyncAPIClient.request`."""
-        method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        http = self._http
-        retry_index = 0
-        while True:
-            attempt_timeout = timeout
-            if deadline is not None:
-                attempt_timeout = self._timeout_within(timeout, deadline, method, url)
-            request = self._build_request(
-                http,
-                method,
-                url,
-                params=params,
-                json=json,
-                content=content,
-                files=files,
-                data=data,
-                headers=headers,
-                timeout=attempt_timeout,
-            )
-            started = time.perf_counter()
-            try:
-                response = await http.send(request, stream=True)
-                if response.status_code >= 400 or not stream:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-            except httpx.RequestError as error:
-                delay = self._on_error(error, request, retry_index, idempotent, started)
-                pause, retry = self._pause_within(delay, deadline)
-                await _async_sleep(pause)
-                if not retry:
-                    self._raise_transport_error(error, request)
-                retry_index += 1
-                continue
-            self._log_response(request, response, retry_index + 1, started)
-            if response.status_code < 400:
-                self._capture(response)
-                return response
-            delay = self._on_error_status(response, retry_index, idempotent)
-            pause, retry = self._pause_within(delay, deadline)
-            await _async_sleep(pause)
-            if not retry:
-                raise error_from_response(response, api_token=self._api_token)
-            retry_index += 1
-
-
-async def _anyio_sleep(seconds: float) -> None:
-    # anyio (an httpx dependency) sleeps under asyncio and trio alike.
-    import anyio
-
-    await anyio.sleep(seconds)
-
-
-_async_sleep = _anyio_sleep
 
 
 # -- raw responses -----------------------------------------------------------------------

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 import httpx
 
 from . import _config
+from ._async.api_client import AsyncAPIClient
 from ._async.pagination import ListCall
-from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
+from ._base_client import RawResponseProxy
 from ._deadline import with_grace
 from ._errors import ReplicateError, keep_prediction_id
 from ._options import RequestOptions, decode_body, prepare_request
@@ -25,6 +26,7 @@ from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
 from ._refs import DeploymentLike, Ref
 from ._run import output_of, plan_run
+from ._sync.api_client import SyncAPIClient
 from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .types import Prediction, SearchResult
 

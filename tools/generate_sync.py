@@ -33,8 +33,8 @@ RUFF_OPTIONS = ["--isolated", "--no-cache", "--line-length", "100", "--target-ve
 RENAMES = {
     # the SDK's own classes and functions
     "AsyncClient": "Client",
-    "AsyncAPIClient": "APIClient",
-    "AsyncResource": "Resource",
+    "AsyncAPIClient": "SyncAPIClient",
+    "AsyncResource": "SyncResource",
     "AsyncPage": "Page",
     "AsyncFileOutput": "FileOutput",
     "AsyncPredictions": "Predictions",

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._async.api_client import AsyncAPIClient
 from .._deadline import Deadline, with_grace
 from .._errors import (
     APIConnectionError,
@@ -27,6 +27,7 @@ from .._errors import (
 )
 from .._options import RequestOptions, apply_options
 from .._pagination import AsyncPage, Page, next_page_url, parse_page_fields
+from .._sync.api_client import SyncAPIClient
 from .._wait import WaitState
 
 T = TypeVar("T")

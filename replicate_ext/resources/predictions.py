@@ -17,7 +17,7 @@ from replicate_api.models.model_input import ModelInput
 from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
-from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._async.api_client import AsyncAPIClient
 from .._config import timeout_for_prefer_wait
 from .._deadline import Deadline
 from .._errors import decode_json
@@ -33,6 +33,7 @@ from .._refs import (
     parse_ref,
     parse_version,
 )
+from .._sync.api_client import SyncAPIClient
 from .._wait import DEFAULT_PREDICTION_TIMEOUT, prefer_header, prefer_wait_seconds
 from ..types import Prediction
 from ._base import (

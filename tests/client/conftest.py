@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 import replicate_ext
-from replicate_ext import _base_client
+from replicate_ext._async import api_client as async_api_client
+from replicate_ext._sync import api_client as sync_api_client
 
 TOKEN = "r8_secret_token_value_123"
 BASE_URL = "http://api.test/v1"
@@ -28,8 +29,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     async def fake_async_sleep(seconds: float) -> None:
         recorded.append(seconds)
 
-    monkeypatch.setattr(_base_client, "_sleep", fake_sleep)
-    monkeypatch.setattr(_base_client, "_async_sleep", fake_async_sleep)
+    monkeypatch.setattr(sync_api_client, "sleep", fake_sleep)
+    monkeypatch.setattr(async_api_client, "sleep_async", fake_async_sleep)
     yield recorded
 
 

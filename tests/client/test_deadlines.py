@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 import replicate_ext
-from replicate_ext import _base_client
 from replicate_ext._deadline import DEADLINE_GRACE, Deadline
+from replicate_ext._sync import api_client as sync_api_client
 from replicate_ext._wait import WaitState
 from replicate_ext.local import Fault, LocalServer
 from replicate_ext.types import Prediction, Training
@@ -81,7 +81,7 @@ def test_a_retry_pause_ends_at_the_deadline_and_no_retry_follows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     slept: list[float] = []
-    monkeypatch.setattr(_base_client, "_sleep", slept.append)
+    monkeypatch.setattr(sync_api_client, "sleep", slept.append)
     calls = 0
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -180,7 +180,7 @@ def eager_distributions(module: str, seen: set[str] | None = None) -> set[str]:
 
 def test_the_scan_sees_the_imports_it_must_judge() -> None:
     targets = {(imp.module, imp.target.partition(".")[0], imp.eager) for imp in IMPORTS}
-    assert ("replicate_ext._base_client", "httpx", True) in targets
+    assert ("replicate_ext._async.api_client", "httpx", True) in targets
     assert ("replicate_ext.local.app", "starlette", True) in targets
     assert ("replicate_ext.local.server", "uvicorn", False) in targets  # inside a method
     assert "starlette" in eager_distributions("replicate_ext.local.uploads")

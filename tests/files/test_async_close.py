@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from replicate_ext import AsyncClient
-from replicate_ext._base_client import AsyncAPIClient
+from replicate_ext._async.api_client import AsyncAPIClient
 from replicate_ext._files import AsyncFileOutput
 
 BASE_URL = "http://api.test/v1"

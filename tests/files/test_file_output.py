@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from replicate_ext._base_client import AsyncAPIClient, SyncAPIClient
+from replicate_ext._async.api_client import AsyncAPIClient
 from replicate_ext._errors import NotFoundError
 from replicate_ext._files import AsyncFileOutput, FileOutput, wrap_outputs, wrap_outputs_async
+from replicate_ext._sync.api_client import SyncAPIClient
 
 from .conftest import FileHost
 

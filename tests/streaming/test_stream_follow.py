@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from replicate_ext._base_client import AsyncAPIClient, SyncAPIClient
+from replicate_ext._async.api_client import AsyncAPIClient
 from replicate_ext._errors import ModelError
 from replicate_ext._streaming import (
     ServerSentEvent,
@@ -14,6 +14,7 @@ from replicate_ext._streaming import (
     stream_prediction_events,
     stream_prediction_events_async,
 )
+from replicate_ext._sync.api_client import SyncAPIClient
 from replicate_ext.types import Prediction
 
 from .conftest import Event, SSEServer, StreamScript
