@@ -31,23 +31,27 @@ from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
+    from ._async.resources.account import AsyncAccountResource
+    from ._async.resources.collections import AsyncCollections
+    from ._async.resources.deployments import AsyncDeployments
+    from ._async.resources.files import AsyncFiles
+    from ._async.resources.hardware import AsyncHardwareResource
+    from ._async.resources.models import AsyncModels
+    from ._async.resources.predictions import AsyncPredictions
+    from ._async.resources.trainings import AsyncTrainings
+    from ._async.resources.webhooks import AsyncWebhooks
     from ._files import FileEncoding, FileSource
     from ._streaming import ServerSentEvent
+    from ._sync.resources.account import AccountResource
+    from ._sync.resources.collections import Collections
+    from ._sync.resources.deployments import Deployments
+    from ._sync.resources.files import Files
+    from ._sync.resources.hardware import HardwareResource
+    from ._sync.resources.models import Models
+    from ._sync.resources.predictions import Predictions
+    from ._sync.resources.trainings import Trainings
+    from ._sync.resources.webhooks import Webhooks
     from ._use import AsyncTypedModel, SchemaCache, TypedModel
-    from .resources.deployments import AsyncDeployments, Deployments
-    from .resources.files import AsyncFiles, Files
-    from .resources.misc import (
-        AccountResource,
-        AsyncAccount,
-        AsyncCollections,
-        AsyncHardwareResource,
-        Collections,
-        HardwareResource,
-    )
-    from .resources.models import AsyncModels, Models
-    from .resources.predictions import AsyncPredictions, Predictions
-    from .resources.trainings import AsyncTrainings, Trainings
-    from .resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncClient", "Client", "default_client", "paginate", "run", "stream"]
 
@@ -196,55 +200,55 @@ class Client:
 
     @cached_property
     def predictions(self) -> Predictions:
-        from .resources.predictions import Predictions
+        from ._sync.resources.predictions import Predictions
 
         return Predictions(self._client)
 
     @cached_property
     def models(self) -> Models:
-        from .resources.models import Models
+        from ._sync.resources.models import Models
 
         return Models(self._client)
 
     @cached_property
     def deployments(self) -> Deployments:
-        from .resources.deployments import Deployments
+        from ._sync.resources.deployments import Deployments
 
         return Deployments(self._client)
 
     @cached_property
     def trainings(self) -> Trainings:
-        from .resources.trainings import Trainings
+        from ._sync.resources.trainings import Trainings
 
         return Trainings(self._client)
 
     @cached_property
     def hardware(self) -> HardwareResource:
-        from .resources.misc import HardwareResource
+        from ._sync.resources.hardware import HardwareResource
 
         return HardwareResource(self._client)
 
     @cached_property
     def collections(self) -> Collections:
-        from .resources.misc import Collections
+        from ._sync.resources.collections import Collections
 
         return Collections(self._client)
 
     @cached_property
     def account(self) -> AccountResource:
-        from .resources.misc import AccountResource
+        from ._sync.resources.account import AccountResource
 
         return AccountResource(self._client)
 
     @cached_property
     def files(self) -> Files:
-        from .resources.files import Files
+        from ._sync.resources.files import Files
 
         return Files(self._client)
 
     @cached_property
     def webhooks(self) -> Webhooks:
-        from .resources.webhooks import Webhooks
+        from ._sync.resources.webhooks import Webhooks
 
         return Webhooks(self._client)
 
@@ -308,9 +312,9 @@ class Client:
         self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
     ) -> SearchResult:
         """Search models, collections and docs."""
-        from .resources.misc import Search
+        from ._sync.resources.search import SearchResource
 
-        return Search(self._client)(query, limit=limit, **options)
+        return SearchResource(self._client)(query, limit=limit, **options)
 
     # -- run / wait / paginate -------------------------------------------------------------
 
@@ -537,55 +541,55 @@ class AsyncClient:
 
     @cached_property
     def predictions(self) -> AsyncPredictions:
-        from .resources.predictions import AsyncPredictions
+        from ._async.resources.predictions import AsyncPredictions
 
         return AsyncPredictions(self._client)
 
     @cached_property
     def models(self) -> AsyncModels:
-        from .resources.models import AsyncModels
+        from ._async.resources.models import AsyncModels
 
         return AsyncModels(self._client)
 
     @cached_property
     def deployments(self) -> AsyncDeployments:
-        from .resources.deployments import AsyncDeployments
+        from ._async.resources.deployments import AsyncDeployments
 
         return AsyncDeployments(self._client)
 
     @cached_property
     def trainings(self) -> AsyncTrainings:
-        from .resources.trainings import AsyncTrainings
+        from ._async.resources.trainings import AsyncTrainings
 
         return AsyncTrainings(self._client)
 
     @cached_property
     def hardware(self) -> AsyncHardwareResource:
-        from .resources.misc import AsyncHardwareResource
+        from ._async.resources.hardware import AsyncHardwareResource
 
         return AsyncHardwareResource(self._client)
 
     @cached_property
     def collections(self) -> AsyncCollections:
-        from .resources.misc import AsyncCollections
+        from ._async.resources.collections import AsyncCollections
 
         return AsyncCollections(self._client)
 
     @cached_property
-    def account(self) -> AsyncAccount:
-        from .resources.misc import AsyncAccount
+    def account(self) -> AsyncAccountResource:
+        from ._async.resources.account import AsyncAccountResource
 
-        return AsyncAccount(self._client)
+        return AsyncAccountResource(self._client)
 
     @cached_property
     def files(self) -> AsyncFiles:
-        from .resources.files import AsyncFiles
+        from ._async.resources.files import AsyncFiles
 
         return AsyncFiles(self._client)
 
     @cached_property
     def webhooks(self) -> AsyncWebhooks:
-        from .resources.webhooks import AsyncWebhooks
+        from ._async.resources.webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self._client)
 
@@ -633,9 +637,9 @@ class AsyncClient:
     async def search(
         self, query: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
     ) -> SearchResult:
-        from .resources.misc import AsyncSearch
+        from ._async.resources.search import AsyncSearchResource
 
-        return await AsyncSearch(self._client)(query, limit=limit, **options)
+        return await AsyncSearchResource(self._client)(query, limit=limit, **options)
 
     async def run(
         self,
@@ -683,9 +687,9 @@ class AsyncClient:
         prediction = await self.predictions._create(request, prefer_wait, with_grace(plan.deadline))
         if is_terminal(prediction.status):
             if on_update is not None:
-                from .resources._base import notify
+                from ._io import call_hook_async
 
-                await notify(on_update, prediction)
+                await call_hook_async(on_update, prediction)
         else:
             try:
                 prediction = await self.predictions.wait(

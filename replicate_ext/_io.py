@@ -9,9 +9,18 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["call_hook", "call_hook_async", "sleep", "sleep_async"]
+__all__ = [
+    "call_hook",
+    "call_hook_async",
+    "run_blocking",
+    "run_blocking_async",
+    "sleep",
+    "sleep_async",
+]
+
+T = TypeVar("T")
 
 sleep = time.sleep
 
@@ -33,3 +42,15 @@ async def call_hook_async(hook: Callable[[Any], object], value: Any) -> None:
     result = hook(value)
     if inspect.isawaitable(result):
         await result
+
+
+def run_blocking(function: Callable[..., T], *args: Any) -> T:
+    """Call a blocking function (disk I/O)."""
+    return function(*args)
+
+
+async def run_blocking_async(function: Callable[..., T], *args: Any) -> T:
+    """Call a blocking function in a worker thread, so the event loop keeps running."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(function, *args)

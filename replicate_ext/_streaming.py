@@ -571,11 +571,11 @@ async def _stream_run_async(
         )
         created = target.id
     if on_update is not None:
-        from .resources._base import notify
+        from ._io import call_hook_async
 
         if isinstance(target, str):  # the hook gets a Prediction, not an id
             target = await client.predictions.get(target)
-        await notify(on_update, target)
+        await call_hook_async(on_update, target)
     events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
     # Closed explicitly: closing this generator early must close the stream's response now, as
     # `yield from` does in the sync twin, not whenever the event loop finalizes `events`.

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Mapping
+from typing import Any
 
 from replicate_api.api.deployments import create as _create
-from replicate_api.api.deployments import delete as _delete
-from replicate_api.api.deployments import get as _get
-from replicate_api.api.deployments import list as _list
 from replicate_api.api.deployments import update as _update
 from replicate_api.models.deployment_create_request import DeploymentCreateRequest
 from replicate_api.models.deployment_update_request import DeploymentUpdateRequest
 
-from .._options import RequestOptions
-from .._pagination import AsyncPage, Page
 from .._refs import (
     DeploymentLike,
     ModelLike,
@@ -23,18 +18,17 @@ from .._refs import (
     parse_model_name,
     version_id_of,
 )
-from ..types import Deployment, Prediction
-from ._base import AsyncResource, SyncResource, as_dict, optional
-from .predictions import AsyncPredictions, Predictions
+from ..types import Deployment
+from ._base import optional
 
-__all__ = ["AsyncDeploymentPredictions", "AsyncDeployments", "DeploymentPredictions", "Deployments"]
+__all__ = ["create_request", "to_deployment", "update_request"]
 
 
-def _deployment(data: Mapping[str, Any]) -> Deployment:
+def to_deployment(data: Mapping[str, Any]) -> Deployment:
     return Deployment.from_dict(data)
 
 
-def _create_request(
+def create_request(
     *,
     name: str,
     model: ModelLike,
@@ -56,7 +50,7 @@ def _create_request(
     )
 
 
-def _update_request(
+def update_request(
     deployment: DeploymentLike,
     *,
     version: VersionLike | None,
@@ -77,188 +71,3 @@ def _update_request(
     )
     request["idempotent"] = True  # the same settings applied twice leave the same release
     return request
-
-
-class DeploymentPredictions(SyncResource):
-    """``client.deployments.predictions``."""
-
-    def __init__(self, client: Any, predictions: Predictions) -> None:
-        super().__init__(client)
-        self._predictions = predictions
-
-    def create(
-        self,
-        deployment: DeploymentLike,
-        *,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        stream: bool | None = None,
-        wait: bool | int | None = None,
-        cancel_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Prediction:
-        """Start a prediction on a deployment (``"owner/name"``)."""
-        return self._predictions.create(
-            deployment=deployment,
-            input=input,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=stream,
-            wait=wait,
-            cancel_after=cancel_after,
-            **options,
-        )
-
-
-class Deployments(SyncResource):
-    """Deployments: a model version on dedicated hardware, addressed as ``"owner/name"``."""
-
-    def __init__(self, client: Any) -> None:
-        super().__init__(client)
-        self.predictions = DeploymentPredictions(client, Predictions(client))
-
-    def list(self, **options: Unpack[RequestOptions]) -> Page[Deployment]:
-        return self._page(_list.build_request(), _deployment, options)
-
-    def get(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> Deployment:
-        ref = parse_deployment(deployment)
-        request = _get.build_request(ref.owner, ref.name)
-        return Deployment.from_dict(as_dict(self._json(request, options)))
-
-    def create(
-        self,
-        *,
-        name: str,
-        model: ModelLike,
-        version: VersionLike,
-        hardware: str,
-        min_instances: int,
-        max_instances: int,
-        **options: Unpack[RequestOptions],
-    ) -> Deployment:
-        request = _create_request(
-            name=name,
-            model=model,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
-        return Deployment.from_dict(as_dict(self._json(request, options)))
-
-    def update(
-        self,
-        deployment: DeploymentLike,
-        *,
-        version: VersionLike | None = None,
-        hardware: str | None = None,
-        min_instances: int | None = None,
-        max_instances: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Deployment:
-        request = _update_request(
-            deployment,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
-        return Deployment.from_dict(as_dict(self._json(request, options)))
-
-    def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:
-        ref = parse_deployment(deployment)
-        self._send(_delete.build_request(ref.owner, ref.name), options)
-
-
-class AsyncDeploymentPredictions(AsyncResource):
-    """Async twin of :class:`DeploymentPredictions`."""
-
-    def __init__(self, client: Any, predictions: AsyncPredictions) -> None:
-        super().__init__(client)
-        self._predictions = predictions
-
-    async def create(
-        self,
-        deployment: DeploymentLike,
-        *,
-        input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        stream: bool | None = None,
-        wait: bool | int | None = None,
-        cancel_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Prediction:
-        return await self._predictions.create(
-            deployment=deployment,
-            input=input,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=stream,
-            wait=wait,
-            cancel_after=cancel_after,
-            **options,
-        )
-
-
-class AsyncDeployments(AsyncResource):
-    """Async twin of :class:`Deployments`."""
-
-    def __init__(self, client: Any) -> None:
-        super().__init__(client)
-        self.predictions = AsyncDeploymentPredictions(client, AsyncPredictions(client))
-
-    async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[Deployment]:
-        return await self._page(_list.build_request(), _deployment, options)
-
-    async def get(
-        self, deployment: DeploymentLike, **options: Unpack[RequestOptions]
-    ) -> Deployment:
-        ref = parse_deployment(deployment)
-        data = await self._json(_get.build_request(ref.owner, ref.name), options)
-        return Deployment.from_dict(as_dict(data))
-
-    async def create(
-        self,
-        *,
-        name: str,
-        model: ModelLike,
-        version: VersionLike,
-        hardware: str,
-        min_instances: int,
-        max_instances: int,
-        **options: Unpack[RequestOptions],
-    ) -> Deployment:
-        request = _create_request(
-            name=name,
-            model=model,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
-        return Deployment.from_dict(as_dict(await self._json(request, options)))
-
-    async def update(
-        self,
-        deployment: DeploymentLike,
-        *,
-        version: VersionLike | None = None,
-        hardware: str | None = None,
-        min_instances: int | None = None,
-        max_instances: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Deployment:
-        request = _update_request(
-            deployment,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
-        return Deployment.from_dict(as_dict(await self._json(request, options)))
-
-    async def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:
-        ref = parse_deployment(deployment)
-        await self._send(_delete.build_request(ref.owner, ref.name), options)

@@ -6,35 +6,36 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePath
-from typing import IO, Any, Unpack, overload
+from typing import IO, Any
 
-import anyio.to_thread
 import attrs
 from replicate_api.api.files import create as _create
-from replicate_api.api.files import delete as _delete
 from replicate_api.api.files import download as _download
-from replicate_api.api.files import get as _get
-from replicate_api.api.files import list as _list
 from replicate_api.models.file_create_request import FileCreateRequest
 from replicate_api.types import File as _Payload
 
 from .._files import FileSource, guess_content_type, remaining_size
 from .._options import RequestOptions
-from .._pagination import AsyncPage, Page
 from .._refs import id_of
 from ..types import File
-from ._base import AsyncResource, SyncResource, as_dict, with_options
 
-__all__ = ["AsyncFiles", "FileUpload", "Files"]
+__all__ = [
+    "UPLOAD_CHUNK_SIZE",
+    "FileUpload",
+    "create_request",
+    "download_request",
+    "file_id_of",
+    "plan_file_upload",
+    "plan_upload",
+]
 
-_CHUNK_SIZE = 256 * 1024
+UPLOAD_CHUNK_SIZE = 256 * 1024
 _MAX_FILENAME_BYTES = 255
 
 PathOrFile = str | os.PathLike[str] | IO[bytes] | bytes | FileSource
@@ -44,7 +45,7 @@ PathOrFile = str | os.PathLike[str] | IO[bytes] | bytes | FileSource
 class FileUpload:
     """A planned multipart upload: headers plus a body produced chunk by chunk.
 
-    The body is `head`, the file's bytes (read `_CHUNK_SIZE` at a time), then `tail`; nothing
+    The body is `head`, the file's bytes (read `UPLOAD_CHUNK_SIZE` at a time), then `tail`; nothing
     but one chunk of the file is ever in memory. With a known size the request carries a
     Content-Length, otherwise it is sent chunked. The body can be produced again (the base
     client retries a 429 or a failed connect) by seeking back, when the file is seekable.
@@ -66,50 +67,17 @@ class FileUpload:
             headers["Content-Length"] = str(len(self.head) + self.size + len(self.tail))
         return headers
 
-    def _rewind(self) -> None:
+    def rewind(self) -> None:
+        """Prepare to produce the body (again): seek back to where the file started."""
         if self._produced:
             if self.start is None:
                 raise RuntimeError("cannot send an unseekable file stream a second time")
             self.stream.seek(self.start)
         self._produced = True
 
-    def sync_body(self) -> _SyncBody:
-        return _SyncBody(self)
-
-    def async_body(self) -> _AsyncBody:
-        return _AsyncBody(self)
-
     def close(self) -> None:
         if self.close_stream:
             self.stream.close()
-
-
-class _SyncBody:
-    # An iterable rather than a generator, so that httpx can iterate it again on a retry.
-    def __init__(self, upload: FileUpload) -> None:
-        self._upload = upload
-
-    def __iter__(self) -> Iterator[bytes]:
-        upload = self._upload
-        upload._rewind()
-        yield upload.head
-        while chunk := upload.stream.read(_CHUNK_SIZE):
-            yield chunk
-        yield upload.tail
-
-
-class _AsyncBody:
-    def __init__(self, upload: FileUpload) -> None:
-        self._upload = upload
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        upload = self._upload
-        await anyio.to_thread.run_sync(upload._rewind)
-        yield upload.head
-        # Disk reads happen in a worker thread so a slow disk never stalls the event loop.
-        while chunk := await anyio.to_thread.run_sync(upload.stream.read, _CHUNK_SIZE):
-            yield chunk
-        yield upload.tail
 
 
 def _quote(value: str) -> str:
@@ -216,7 +184,7 @@ def plan_upload(
     return FileUpload(stream, head_bytes, tail, boundary, size, close_stream, start)
 
 
-def _id(file: str | File) -> str:
+def file_id_of(file: str | File) -> str:
     return id_of(file, File, "file id")
 
 
@@ -225,7 +193,7 @@ def _id(file: str | File) -> str:
 _CREATE = _create.build_request(body=FileCreateRequest(content=_Payload(payload=io.BytesIO())))
 
 
-def _create_request(upload: FileUpload, body: Any) -> dict[str, Any]:
+def create_request(upload: FileUpload, body: Any) -> dict[str, Any]:
     return {
         "method": _CREATE["method"],
         "url": _CREATE["url"],
@@ -235,18 +203,18 @@ def _create_request(upload: FileUpload, body: Any) -> dict[str, Any]:
     }
 
 
-def _download_request(file: str | File) -> dict[str, Any]:
+def download_request(file: str | File) -> dict[str, Any]:
     # The signed-link parameters are for links handed to others; with the API token they are
     # not needed, and None leaves them out of the query.
     unsigned: Any = None
     request = _download.build_request(
-        _id(file), owner=unsigned, expiry=unsigned, signature=unsigned
+        file_id_of(file), owner=unsigned, expiry=unsigned, signature=unsigned
     )
     request["stream"] = True
     return request
 
 
-def _plan(
+def plan_file_upload(
     file: PathOrFile,
     filename: str | None,
     content_type: str | None,
@@ -262,145 +230,3 @@ def _plan(
         metadata=metadata,
         extra_fields=fields,
     )
-
-
-class Files(SyncResource):
-    """`client.files`: upload, list, get, delete and download files."""
-
-    def create(
-        self,
-        file: PathOrFile,
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """Upload a file (a path, an open binary file or bytes), streaming it from disk.
-
-        >>> client.files.create(Path("photo.jpg"), metadata={"user": 1}).id  # doctest: +SKIP
-        """
-        upload = _plan(file, filename, content_type, metadata, options)
-        try:
-            data = self._json(_create_request(upload, upload.sync_body()), options)
-        finally:
-            upload.close()
-        return File.from_dict(as_dict(data))
-
-    def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
-        """A file's details."""
-        return File.from_dict(as_dict(self._json(_get.build_request(_id(file_id)), options)))
-
-    def list(self, **options: Unpack[RequestOptions]) -> Page[File]:
-        """Your files, most recent first; iterating the page walks all following pages."""
-        return self._page(_list.build_request(), File.from_dict, options)
-
-    def delete(self, file_id: str | File, **options: Unpack[RequestOptions]) -> None:
-        """Delete a file; later requests for it answer 404."""
-        self._send(_delete.build_request(_id(file_id)), options)
-
-    @overload
-    def download(
-        self, file_id: str | File, path: None = None, **options: Unpack[RequestOptions]
-    ) -> Iterator[bytes]: ...
-    @overload
-    def download(
-        self,
-        file_id: str | File,
-        path: str | os.PathLike[str],
-        **options: Unpack[RequestOptions],
-    ) -> Path: ...
-    def download(
-        self,
-        file_id: str | File,
-        path: str | os.PathLike[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Iterator[bytes] | Path:
-        """Stream a file's bytes: into `path` (returned), or as an iterator of chunks."""
-        request = with_options(_download_request(file_id), options)
-        if path is None:
-            return self._iter_download(request)
-        target = Path(path)
-        with target.open("wb") as handle:
-            for chunk in self._iter_download(request):
-                handle.write(chunk)
-        return target
-
-    def _iter_download(self, request: dict[str, Any]) -> Iterator[bytes]:
-        response = self._client.request(**request)
-        try:
-            yield from response.iter_bytes(_CHUNK_SIZE)
-        finally:
-            response.close()
-
-
-class AsyncFiles(AsyncResource):
-    """Async twin of `Files` (`client.files` on `AsyncClient`)."""
-
-    async def create(
-        self,
-        file: PathOrFile,
-        *,
-        filename: str | None = None,
-        content_type: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """Upload a file, streaming it from disk (reads run in a worker thread)."""
-        upload = _plan(file, filename, content_type, metadata, options)
-        try:
-            data = await self._json(_create_request(upload, upload.async_body()), options)
-        finally:
-            upload.close()
-        return File.from_dict(as_dict(data))
-
-    async def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
-        """A file's details."""
-        data = await self._json(_get.build_request(_id(file_id)), options)
-        return File.from_dict(as_dict(data))
-
-    async def list(self, **options: Unpack[RequestOptions]) -> AsyncPage[File]:
-        """Your files, most recent first; `async for` over the page walks all following pages."""
-        return await self._page(_list.build_request(), File.from_dict, options)
-
-    async def delete(self, file_id: str | File, **options: Unpack[RequestOptions]) -> None:
-        """Delete a file; later requests for it answer 404."""
-        await self._send(_delete.build_request(_id(file_id)), options)
-
-    @overload
-    async def download(
-        self, file_id: str | File, path: None = None, **options: Unpack[RequestOptions]
-    ) -> AsyncIterator[bytes]: ...
-    @overload
-    async def download(
-        self,
-        file_id: str | File,
-        path: str | os.PathLike[str],
-        **options: Unpack[RequestOptions],
-    ) -> Path: ...
-    async def download(
-        self,
-        file_id: str | File,
-        path: str | os.PathLike[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncIterator[bytes] | Path:
-        """Stream a file's bytes into `path` (returned), or return an async iterator of chunks:
-        `async for chunk in await client.files.download(id)`."""
-        request = with_options(_download_request(file_id), options)
-        if path is None:
-            return self._iter_download(request)
-        target = Path(path)
-        # aclosing: a failed write closes the response at once (see AsyncFileOutput.save).
-        async with contextlib.aclosing(self._iter_download(request)) as chunks:
-            with target.open("wb") as handle:
-                async for chunk in chunks:
-                    handle.write(chunk)
-        return target
-
-    async def _iter_download(self, request: dict[str, Any]) -> AsyncGenerator[bytes, None]:
-        response = await self._client.request(**request)
-        try:
-            async for chunk in response.aiter_bytes(_CHUNK_SIZE):
-                yield chunk
-        finally:
-            await response.aclose()

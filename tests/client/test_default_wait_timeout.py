@@ -12,9 +12,11 @@ import pytest
 
 import replicate_ext
 from replicate_ext import _wait
+from replicate_ext._async.resources.predictions import AsyncPredictions
+from replicate_ext._async.resources.trainings import AsyncTrainings
 from replicate_ext._deadline import Deadline
-from replicate_ext.resources.predictions import AsyncPredictions, Predictions
-from replicate_ext.resources.trainings import AsyncTrainings, Trainings
+from replicate_ext._sync.resources.predictions import Predictions
+from replicate_ext._sync.resources.trainings import Trainings
 
 PREDICTION_WAITS: list[Callable[..., Any]] = [
     replicate_ext.Client.run,
@@ -49,11 +51,11 @@ def test_training_waits_have_a_finite_default(function: Callable[..., Any]) -> N
 def test_the_default_reaches_the_wait_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[float | None] = []
 
-    def fake_wait_sync(current: Any, *args: Any, deadline: Deadline | None, **kwargs: Any) -> Any:
+    def fake_poll(current: Any, *args: Any, deadline: Deadline | None, **kwargs: Any) -> Any:
         seen.append(None if deadline is None else deadline.remaining())
         return current
 
-    monkeypatch.setattr("replicate_ext.resources.predictions.wait_sync", fake_wait_sync)
+    monkeypatch.setattr("replicate_ext._sync.resources.predictions.poll_until_done", fake_poll)
     body = {"id": "p1", "status": "processing"}
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
     with replicate_ext.Client(api_token="t", base_url="http://test/v1", transport=transport) as c:

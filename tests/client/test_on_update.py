@@ -94,7 +94,7 @@ def test_the_hook_does_not_change_the_wait_schedule(monkeypatch: pytest.MonkeyPa
     slept: dict[bool, list[float]] = {}
     for with_hook in (False, True):
         delays: list[float] = []
-        monkeypatch.setattr("time.sleep", delays.append)
+        monkeypatch.setattr("replicate_ext._sync.resources._base.sleep", delays.append)
         with mock_client(_polled(STATES)) as client:
             client.predictions.wait("p1", on_update=(lambda p: None) if with_hook else None)
         slept[with_hook] = delays

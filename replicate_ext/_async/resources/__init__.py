@@ -1,0 +1,2 @@
+"""The resource classes: a method builds its request (``replicate_ext.resources``), sends it
+through the base client and parses the declared type."""
