@@ -1,5 +1,10 @@
 """Import cost of ``import replicate_ext`` in a fresh interpreter (``-X importtime``), and which
-heavy modules it pulls in: the generated bindings, the server stack and rich must stay out."""
+heavy modules it pulls in: the generated bindings, the server stack and rich must stay out.
+
+Goal: ``import replicate_ext`` costs at most 30 ms more than ``import httpx`` (best of N fresh
+processes each, bytecode cached as after any ``pip install``: with PYTHONDONTWRITEBYTECODE set
+and no ``__pycache__``, every run would compile our sources again and count that instead).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from dataclasses import dataclass
 
 from common import REPO_DIR, Row, child_env, median, ms
 
+# The most `import replicate_ext` may add to `import httpx` (issue 13).
+MAX_OWN_SHARE = 0.030
 # Module prefixes that `import replicate_ext` must not load.
 FORBIDDEN = ("replicate_api.models", "replicate_api.api", "starlette", "uvicorn", "rich")
 # "import time: self [us] | cumulative | imported package"
@@ -28,7 +35,7 @@ def profile_import(module: str = "replicate_ext") -> ImportProfile:
         capture_output=True,
         text=True,
         cwd=REPO_DIR,
-        env=child_env(),
+        env=_env_with_bytecode(),
         timeout=60,
         check=True,
     )
@@ -47,25 +54,48 @@ def profile_import(module: str = "replicate_ext") -> ImportProfile:
     return ImportProfile(total=total, modules=modules)
 
 
+def _env_with_bytecode() -> dict[str, str]:
+    return {k: v for k, v in child_env().items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _matching(modules: set[str], prefix: str) -> list[str]:
     return sorted(m for m in modules if m == prefix or m.startswith(prefix + "."))
 
 
 def run_imports(*, quick: bool) -> list[Row]:
-    runs = 3 if quick else 7
-    profiles = [profile_import("replicate_ext") for _ in range(runs)]
-    # httpx imports its own CLI (httpx._main → click, pygments, rich) whenever those are
-    # installed; what httpx loads is charged to httpx, not to our package.
-    baselines = [profile_import("httpx") for _ in range(runs)]
+    runs = 5 if quick else 15
+    # The first import of each writes any missing bytecode and warms the file cache.
+    profile_import("replicate_ext")
+    profile_import("httpx")
+    # Alternating, so a burst of load on a shared machine hits both alike.
+    profiles: list[ImportProfile] = []
+    baselines: list[ImportProfile] = []
+    for _ in range(runs):
+        profiles.append(profile_import("replicate_ext"))
+        # httpx imports its own CLI (httpx._main → click, pygments, rich) whenever those are
+        # installed; what httpx loads is charged to httpx, not to our package.
+        baselines.append(profile_import("httpx"))
     loaded = set(profiles[-1].modules)
     by_httpx = set(baselines[-1].modules)
-    total = median([p.total for p in profiles])
-    httpx_total = median([p.total for p in baselines])
+    # The best run is the one least disturbed by other processes: the cost itself.
+    total = min(p.total for p in profiles)
+    httpx_total = min(p.total for p in baselines)
+    own_share = total - httpx_total
     generated = _matching(loaded, "replicate_api")
     rows = [
-        Row("import replicate_ext: cumulative time (median)", ms(total)),
-        Row("import httpx alone: cumulative time (median)", ms(httpx_total)),
-        Row("import replicate_ext: own share beyond httpx", ms(total - httpx_total)),
+        Row(f"import replicate_ext: cumulative time (best of {runs})", ms(total)),
+        Row(f"import httpx alone: cumulative time (best of {runs})", ms(httpx_total)),
+        Row(
+            "import replicate_ext: own share beyond httpx",
+            ms(own_share),
+            f"≤ {MAX_OWN_SHARE * 1e3:.0f} ms",
+            own_share <= MAX_OWN_SHARE,
+        ),
+        Row(
+            "import replicate_ext: medians (ours / httpx)",
+            f"{ms(median([p.total for p in profiles]))} / "
+            f"{ms(median([p.total for p in baselines]))}",
+        ),
         Row(
             "import replicate_ext: generated replicate_api modules imported",
             f"{len(generated)}" + (f" ({', '.join(generated[:4])}...)" if generated else ""),

@@ -4,7 +4,9 @@
 >>> output = replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
 """
 
+import ast
 import inspect
+import sys
 import typing
 from typing import TYPE_CHECKING, Any
 
@@ -31,18 +33,6 @@ from ._errors import (
 from ._options import RequestOptions
 from ._pagination import AsyncPage, Page, apaginate
 from ._version import __version__
-from .types import (
-    Account,
-    Collection,
-    Deployment,
-    File,
-    Hardware,
-    Model,
-    Prediction,
-    SearchResult,
-    Training,
-    Version,
-)
 
 if TYPE_CHECKING:
     from . import webhooks
@@ -50,9 +40,37 @@ if TYPE_CHECKING:
     from ._schema import InputValidationError
     from ._streaming import ServerSentEvent, StreamUnavailableError
     from ._use import AsyncTypedModel, TypedModel
+    from .types import (
+        Account,
+        Collection,
+        Deployment,
+        File,
+        Hardware,
+        Model,
+        Prediction,
+        SearchResult,
+        Training,
+        Version,
+    )
 
-# Loaded on first access: file handling is not needed to import the package.
+# Loaded on first access: file handling is not needed to import the package, and creating the
+# value classes costs more than the rest of the package together (the first response needs them).
 _LAZY = {
+    **dict.fromkeys(
+        [
+            "Account",
+            "Collection",
+            "Deployment",
+            "File",
+            "Hardware",
+            "Model",
+            "Prediction",
+            "SearchResult",
+            "Training",
+            "Version",
+        ],
+        ".types",
+    ),
     "FileOutput": "._files",
     "AsyncFileOutput": "._files",
     "ServerSentEvent": "._streaming",
@@ -85,16 +103,36 @@ def _shown_as_public(value: Any) -> Any:
     exist only for type checkers keeps its module, so ``typing.get_type_hints`` never breaks.
     """
     if isinstance(value, type):
-        try:
-            resolved = typing.get_type_hints(value, include_extras=True)
-        except NameError:
-            return value
         own = inspect.get_annotations(value)
-        value.__annotations__ = {name: resolved[name] for name in own if name in resolved}
+        if not all(_means_the_same_here(annotation, value) for annotation in own.values()):
+            try:
+                resolved = typing.get_type_hints(value, include_extras=True)
+            except NameError:
+                return value
+            value.__annotations__ = {name: resolved[name] for name in own if name in resolved}
         value.__module__ = __name__
     elif callable(value):
         value.__module__ = __name__
     return value
+
+
+def _means_the_same_here(annotation: object, owner: type) -> bool:
+    """Whether a string annotation's names are the same objects in this module as where it was
+    written, so it resolves here unchanged. ``types.Prediction`` (the lazily loaded
+    ``replicate_ext.types``) then stays unresolved until someone asks, instead of loading now."""
+    if not isinstance(annotation, str):
+        return True
+    written_in = vars(sys.modules[owner.__module__])
+    here = globals()
+    try:
+        tree = ast.parse(annotation, mode="eval")
+    except SyntaxError:
+        return False
+    return all(
+        node.id in here and written_in.get(node.id) is here[node.id]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+    )
 
 
 __all__ = [

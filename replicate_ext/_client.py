@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Unpack
 
 import httpx
 
@@ -28,7 +28,6 @@ from ._refs import DeploymentLike, Ref
 from ._run import output_of, plan_run
 from ._sync.api_client import SyncAPIClient
 from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
-from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
     from ._async.resources.account import AsyncAccountResource
@@ -52,12 +51,13 @@ if TYPE_CHECKING:
     from ._sync.resources.trainings import Trainings
     from ._sync.resources.webhooks import Webhooks
     from ._use import AsyncTypedModel, SchemaCache, TypedModel
+    from .types import Prediction, SearchResult
 
 __all__ = ["AsyncClient", "Client", "default_client", "paginate", "run", "stream"]
 
 T = TypeVar("T")
 # A progress hook: called with each state of the prediction seen while waiting.
-OnUpdate = Callable[[Prediction], object]
+OnUpdate: TypeAlias = "Callable[[Prediction], object]"
 
 
 def _file_url(created: Any) -> str:

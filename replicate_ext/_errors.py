@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 
-# Imported for real, not only for type checkers: the errors' annotations must resolve at run
-# time (typing.get_type_hints, and the public names set in replicate_ext/__init__.py).
-from .types import Prediction, Training
+# The module, not its classes: they load on first use (replicate_ext.types), and
+# `types.Prediction` resolves at run time both here and in replicate_ext, where these errors are
+# shown (typing.get_type_hints).
+from . import types
 
 __all__ = [
     "APIConnectionError",
@@ -188,9 +189,9 @@ class ModelError(ReplicateError):
     """The prediction ended without succeeding (``failed``, or ``canceled``/``aborted``);
     ``prediction`` holds it, with its error and logs."""
 
-    prediction: Prediction | Training
+    prediction: types.Prediction | types.Training
 
-    def __init__(self, prediction: Prediction | Training) -> None:
+    def __init__(self, prediction: types.Prediction | types.Training) -> None:
         if prediction.status == "failed":
             error = prediction.error if prediction.error is not None else "no error message"
             message = f"Prediction {prediction.id} failed: {error}"
@@ -205,9 +206,9 @@ class WaitTimeoutError(ReplicateError):
     """Waiting gave up before the prediction finished. ``prediction`` is its last known state,
     so its id is never lost: poll it later, or cancel it."""
 
-    prediction: Prediction | Training
+    prediction: types.Prediction | types.Training
 
-    def __init__(self, prediction: Prediction | Training, waited: float) -> None:
+    def __init__(self, prediction: types.Prediction | types.Training, waited: float) -> None:
         super().__init__(
             f"Prediction {prediction.id} still {prediction.status!r} after waiting {waited:.1f}s"
         )

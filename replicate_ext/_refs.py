@@ -18,19 +18,23 @@ everything else (``quote(id, safe="")``), so ``"a?b"`` is sent as ``a%3Fb``, nev
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
-from .types import Deployment, Model, Version
+from . import types as _types  # its classes load on first use
+
+if TYPE_CHECKING:
+    from .types import Deployment, Model, Version
 
 _O = TypeVar("_O")
 
 # What methods accept where a reference is expected: the string, or the object the SDK returned.
-ModelLike = str | Model
-VersionLike = str | Version
-DeploymentLike = str | Deployment
-Ref = str | Model | Version  # what run() and stream() accept as the model to run
+# Strings, so that defining them does not load the classes.
+ModelLike: TypeAlias = "str | Model"
+VersionLike: TypeAlias = "str | Version"
+DeploymentLike: TypeAlias = "str | Deployment"
+Ref: TypeAlias = "str | Model | Version"  # what run() and stream() accept as the model to run
 
 # Owners and model names: letters, digits, "-", "_" and "." (not leading "." or "-").
 _NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,139}"
@@ -114,7 +118,7 @@ def version_id_of(value: str | Version) -> str:
     """A version id from a string or a :class:`~replicate_ext.types.Version`."""
     if isinstance(value, str):
         return validate_version_id(value)
-    return validate_version_id(_sdk_object(value, Version, "version id").id)
+    return validate_version_id(_sdk_object(value, _types.Version, "version id").id)
 
 
 def _owner_name_text(value: object, kind: type[Model] | type[Deployment], what: str) -> str:
@@ -132,9 +136,9 @@ def parse_ref(ref: str | Model | Version) -> ModelRef | VersionRef:
     ModelRef(owner='demo', name='hello')
     """
     if not isinstance(ref, str):
-        if isinstance(ref, Version):
+        if isinstance(ref, _types.Version):
             return VersionRef(id=version_id_of(ref))
-        if isinstance(ref, Model):
+        if isinstance(ref, _types.Model):
             return ModelRef(*parse_model_name(ref))
         raise TypeError(
             f"model reference must be a string, Model or Version, got {type(ref).__name__}"
@@ -164,7 +168,7 @@ def parse_version(version: str | Version) -> ModelRef | VersionRef:
 
 def parse_model_name(model: str | Model) -> tuple[str, str]:
     """Split ``"owner/name"`` (no version), or a Model the SDK returned, into its parts."""
-    model = _require_str(_owner_name_text(model, Model, "model"), "model")
+    model = _require_str(_owner_name_text(model, _types.Model, "model"), "model")
     if m := _OWNER_NAME_RE.fullmatch(model):
         return m.group(1), m.group(2)
     raise ValueError(f"invalid model name {model!r}: expected 'owner/name'")
@@ -180,7 +184,7 @@ def parse_versioned_model(ref: str) -> VersionRef:
 
 def parse_deployment(deployment: str | Deployment) -> DeploymentRef:
     """Parse a deployment ``"owner/name"``, or take a Deployment the SDK returned."""
-    text = _owner_name_text(deployment, Deployment, "deployment")
+    text = _owner_name_text(deployment, _types.Deployment, "deployment")
     deployment = _require_str(text, "deployment")
     if m := _OWNER_NAME_RE.fullmatch(deployment):
         return DeploymentRef(owner=m.group(1), name=m.group(2))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -13,7 +13,9 @@ from ._deadline import Deadline
 from ._errors import APITimeoutError, ModelError
 from ._refs import DeploymentLike, ModelRef, Ref, parse_deployment, parse_ref
 from ._wait import prefer_wait_seconds
-from .types import Prediction
+
+if TYPE_CHECKING:
+    from .types import Prediction
 
 _ENCODINGS = ("auto", "data_uri", "upload")
 

@@ -30,9 +30,12 @@ from typing import Any
 
 import yaml
 
-try:
-    from tools import emit_types
-except ModuleNotFoundError:  # run as a script: tools/ is on sys.path, not the project root
+# Always the emit_types next to this file: `from tools import ...` in a script could pick up
+# another checkout's tools/ (an editable install puts the project root on sys.path), which
+# would then read and write that checkout's files.
+if __package__:
+    from . import emit_types
+else:  # run as a script: this file's directory is sys.path[0]
     import emit_types  # type: ignore[import-not-found, no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent

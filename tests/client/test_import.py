@@ -1,4 +1,5 @@
-"""`import replicate_ext` stays light: no generated bindings, no resources, no file handling."""
+"""`import replicate_ext` stays light: no generated bindings, no resources, no file handling, no
+value classes (creating them costs more than the rest of the package)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ def test_import_does_not_load_generated_code_or_resources() -> None:
         "import sys, replicate_ext\n"
         "heavy = [m for m in sys.modules if m.startswith(('replicate_api', "
         "'replicate_ext.resources', 'replicate_ext.local', 'replicate_ext._files', "
-        "'replicate_ext._streaming', 'starlette', 'uvicorn', 'rich'))]\n"
+        "'replicate_ext._streaming', 'replicate_ext.types._', 'starlette', 'uvicorn', "
+        "'rich'))]\n"
         "print(','.join(sorted(heavy)))\n"
         "client = replicate_ext.Client(api_token='t', base_url='http://127.0.0.1:9/v1')\n"
         "client.predictions\n"
@@ -55,3 +57,32 @@ def test_type_hints_of_public_classes_still_resolve() -> None:
         value = getattr(replicate_ext, name)
         if isinstance(value, type):
             assert isinstance(typing.get_type_hints(value), dict), name
+
+
+def _fresh(code: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    return result.stdout.splitlines()
+
+
+def test_value_classes_load_on_first_use_whichever_way_they_are_reached() -> None:
+    loaded = "int('replicate_ext.types._generated' in sys.modules)"
+    # Through the package's public names, through replicate_ext.types, or by a star import:
+    # each loads the classes and shows them under their public name.
+    assert _fresh(
+        f"import sys, replicate_ext\nprint({loaded})\nprint(replicate_ext.Prediction)\n"
+        f"print({loaded})"
+    ) == ["0", "<class 'replicate_ext.Prediction'>", "1"]
+    assert _fresh("from replicate_ext.types import Version\nprint(Version)") == [
+        "<class 'replicate_ext.Version'>"
+    ]
+    assert _fresh(
+        "from replicate_ext.types import *\nprint(Prediction.__module__, APIObject.__name__)"
+    ) == ["replicate_ext APIObject"]
+    # An error's hints name the classes: resolving them loads the classes, not importing.
+    assert _fresh(
+        "import sys, typing, replicate_ext\n"
+        f"print({loaded})\n"
+        "print(typing.get_type_hints(replicate_ext.ModelError)['prediction'])"
+    ) == ["0", "replicate_ext.Prediction | replicate_ext.Training"]

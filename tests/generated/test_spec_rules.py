@@ -54,9 +54,10 @@ def response_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
             stack.append((f"{name}[]", schema["items"]))
 
 
-def test_thirty_seven_operations_named_by_resource() -> None:
+def test_operations_unique_and_named_by_resource() -> None:
     ids = [operation["operationId"] for _, _, operation in operations()]
-    assert len(ids) == 37 == len(set(ids))
+    # The 37 of the contract; the API gaining one more must not break this test.
+    assert len(ids) == len(set(ids)) >= 37
     for _, _, operation in operations():
         tag = operation["tags"][0]
         assert operation["operationId"].split(".")[0] == tag, operation["operationId"]
