@@ -9,6 +9,7 @@ import typing
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import RawResponse, async_with_raw_response, with_raw_response
+from ._batch import BatchProgress, BatchResult
 from ._client import AsyncClient, Client, default_client, paginate, run, stream
 from ._errors import (
     APIConnectionError,
@@ -28,8 +29,10 @@ from ._errors import (
     UnprocessableEntityError,
     WaitTimeoutError,
 )
+from ._journal import JournalMismatchError
 from ._options import RequestOptions
 from ._pagination import AsyncPage, Page, apaginate
+from ._ratelimit import RateLimits
 from ._version import __version__
 from .types import (
     Account,
@@ -109,6 +112,8 @@ __all__ = [
     "AsyncTypedModel",
     "AuthenticationError",
     "BadRequestError",
+    "BatchProgress",
+    "BatchResult",
     "Client",
     "Collection",
     "ConflictError",
@@ -118,6 +123,7 @@ __all__ = [
     "Hardware",
     "InputValidationError",
     "InternalServerError",
+    "JournalMismatchError",
     "MissingAPITokenError",
     "Model",
     "ModelError",
@@ -126,6 +132,7 @@ __all__ = [
     "PermissionDeniedError",
     "Prediction",
     "RateLimitError",
+    "RateLimits",
     "RawResponse",
     "ReplicateError",
     "RequestOptions",

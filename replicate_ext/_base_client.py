@@ -11,6 +11,7 @@ merged default headers and parsed URLs are reused, not rebuilt for every request
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
@@ -27,6 +28,7 @@ from ._errors import (
     error_from_response,
     retry_after_of,
 )
+from ._ratelimit import RateLimiter, RateLimits
 from ._retry import (
     IDEMPOTENT_METHODS,
     RetryPolicy,
@@ -70,6 +72,9 @@ class _BaseAPIClient:
     max_retries: int
     user_agent: str
     _owns_http: bool
+    _custom_http: bool  # built on a caller's http_client or transport
+    # Set by the sync/async subclass; shared (not copied) by with_options clones.
+    _limiter: RateLimiter | None = None
 
     def __init__(
         self,
@@ -118,6 +123,24 @@ class _BaseAPIClient:
         )
         clone._owns_http = False  # the pool stays the parent's to close
         return clone
+
+    def settings(self) -> dict[str, Any]:
+        """What re-creates this client elsewhere (pickling): its configuration, token
+        included, never its connection pool."""
+        if self._custom_http:
+            raise TypeError(
+                "a client built with its own http_client or transport cannot be pickled: "
+                "build one from settings (api_token, base_url, ...) in the other process"
+            )
+        return {
+            "api_token": self._api_token,
+            "base_url": self._base_url_str,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "user_agent": self.user_agent,
+            "headers": self._extra_headers or None,
+            "rate_limits": self._limiter.limits if self._limiter is not None else None,
+        }
 
     @property
     def has_api_token(self) -> bool:
@@ -286,6 +309,8 @@ class _BaseAPIClient:
         status = response.status_code
         if status == 429 or status == 503:
             retry_after = retry_after_of(response, _json_or_none(response))
+        if status == 429 and self._limiter is not None:
+            self._limiter.on_429(retry_after)  # the whole client pauses, not just this request
         delay = retry_delay_for_status(
             status,
             retry_index=retry_index,
@@ -338,6 +363,7 @@ class SyncAPIClient(_BaseAPIClient):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(
             api_token=api_token,
@@ -350,12 +376,32 @@ class SyncAPIClient(_BaseAPIClient):
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport,
+        self._custom_http = http_client is not None or transport is not None
+        self._transport = transport
+        self._http = http_client or self._new_pool()
+        self._pid = os.getpid()
+        if rate_limits is not None:
+            self._limiter = RateLimiter(rate_limits)
+
+    def _new_pool(self) -> httpx.Client:
+        return httpx.Client(
+            transport=self._transport,
             timeout=self.timeout,
             limits=_DEFAULT_LIMITS,
             follow_redirects=True,
         )
+
+    def _pool(self) -> httpx.Client:
+        """The connection pool, a fresh one in a forked child: sockets (and the event loop an
+        async pool is bound to) must not be shared with the parent process."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            if self._owns_http or self._transport is not None:
+                self._http = self._new_pool()
+                self._owns_http = True
+            if self._limiter is not None:
+                self._limiter = RateLimiter(self._limiter.limits)
+        return self._http
 
     def close(self) -> None:
         if self._owns_http:
@@ -389,7 +435,8 @@ class SyncAPIClient(_BaseAPIClient):
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        http = self._http
+        http = self._pool()
+        limiter = self._limiter
         retry_index = 0
         while True:
             request = self._build_request(
@@ -404,6 +451,8 @@ class SyncAPIClient(_BaseAPIClient):
                 headers=headers,
                 timeout=timeout,
             )
+            if limiter is not None and (pause := limiter.reserve(method, request.url.path)):
+                _sleep(pause)
             started = time.perf_counter()
             try:
                 response = http.send(request, stream=True)
@@ -440,6 +489,7 @@ class AsyncAPIClient(_BaseAPIClient):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(
             api_token=api_token,
@@ -452,12 +502,32 @@ class AsyncAPIClient(_BaseAPIClient):
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport,
+        self._custom_http = http_client is not None or transport is not None
+        self._transport = transport
+        self._http = http_client or self._new_pool()
+        self._pid = os.getpid()
+        if rate_limits is not None:
+            self._limiter = RateLimiter(rate_limits)
+
+    def _new_pool(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self._transport,
             timeout=self.timeout,
             limits=_DEFAULT_LIMITS,
             follow_redirects=True,
         )
+
+    def _pool(self) -> httpx.AsyncClient:
+        """The connection pool, a fresh one in a forked child: sockets (and the event loop an
+        async pool is bound to) must not be shared with the parent process."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            if self._owns_http or self._transport is not None:
+                self._http = self._new_pool()
+                self._owns_http = True
+            if self._limiter is not None:
+                self._limiter = RateLimiter(self._limiter.limits)
+        return self._http
 
     async def close(self) -> None:
         if self._owns_http:
@@ -486,7 +556,8 @@ class AsyncAPIClient(_BaseAPIClient):
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        http = self._http
+        http = self._pool()
+        limiter = self._limiter
         retry_index = 0
         while True:
             request = self._build_request(
@@ -501,6 +572,8 @@ class AsyncAPIClient(_BaseAPIClient):
                 headers=headers,
                 timeout=timeout,
             )
+            if limiter is not None and (pause := limiter.reserve(method, request.url.path)):
+                await _async_sleep(pause)
             started = time.perf_counter()
             try:
                 response = await http.send(request, stream=True)

@@ -56,6 +56,7 @@ RENAMES = {
     "apaginate": "paginate",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
+    "encode_inputs_async": "encode_inputs",
     # httpx
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",
