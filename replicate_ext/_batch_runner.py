@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,7 @@ def run_many_threads(
     journal: JournalFile | None,
     concurrency: int,
     on_progress: OnProgress | None,
-) -> Iterator[BatchResult]:
+) -> Generator[BatchResult, None, None]:
     from ._sync.batch import run_task
 
     tracker = ProgressTracker(len(tasks), on_progress)
@@ -117,7 +117,7 @@ async def run_many_tasks(
     journal: JournalFile | None,
     concurrency: int,
     on_progress: OnProgress | None,
-) -> AsyncIterator[BatchResult]:
+) -> AsyncGenerator[BatchResult, None]:
     from ._async.batch import run_task
 
     tracker = ProgressTracker(len(tasks), on_progress)

@@ -10,7 +10,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
@@ -412,7 +421,7 @@ class Client:
         use_file_output: bool = True,
         file_encoding: FileEncoding = "auto",
         on_progress: OnProgress | None = None,
-    ) -> Iterator[BatchResult]:
+    ) -> Generator[BatchResult, None, None]:
         """Run a model once per input, at most ``concurrency`` at a time (in threads), and
         yield a :class:`BatchResult` per input as each finishes (not in input order). A
         failing input is a result with ``error`` set; it never stops the others.
@@ -773,7 +782,7 @@ class AsyncClient:
         use_file_output: bool = True,
         file_encoding: FileEncoding = "auto",
         on_progress: OnProgress | None = None,
-    ) -> AsyncIterator[BatchResult]:
+    ) -> AsyncGenerator[BatchResult, None]:
         """See :meth:`Client.run_many`: ``async for result in client.run_many(...)``; the
         inputs run as asyncio tasks."""
         from ._batch_runner import prepare, run_many_tasks

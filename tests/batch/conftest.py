@@ -1,0 +1,73 @@
+"""A local server with the batch test models, and a count of what it created."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+import replicate_ext
+from replicate_ext import AsyncClient, Client, _base_client
+from replicate_ext.local import LocalServer
+from replicate_ext.local.pytest_plugin import LocalServerFactory
+
+from .models import MODELS
+
+
+@pytest.fixture
+def server(local_server_factory: LocalServerFactory) -> LocalServer:
+    return local_server_factory(models=MODELS)
+
+
+@pytest.fixture
+def client(server: LocalServer) -> replicate_ext.Client:
+    return replicate_ext.Client(api_token=server.token, base_url=server.base_url, timeout=30)
+
+
+def creates_by_input(client: replicate_ext.Client) -> Counter[int]:
+    """How many predictions the server created for each input ``n``."""
+    return Counter(
+        int(prediction.input["n"])
+        for prediction in client.paginate(client.predictions.list)
+        if prediction.input
+    )
+
+
+# -- MockTransport helpers -------------------------------------------------------------------
+
+TOKEN = "r8_batch_test_token"
+BASE_URL = "http://api.test/v1"
+
+
+def mock_client(handler: Callable[[httpx.Request], httpx.Response], **options: Any) -> Client:
+    return Client(
+        api_token=TOKEN, base_url=BASE_URL, transport=httpx.MockTransport(handler), **options
+    )
+
+
+def mock_async_client(
+    handler: Callable[[httpx.Request], httpx.Response], **options: Any
+) -> AsyncClient:
+    return AsyncClient(
+        api_token=TOKEN, base_url=BASE_URL, transport=httpx.MockTransport(handler), **options
+    )
+
+
+def prediction_json(id: str, status: str, **fields: Any) -> dict[str, Any]:
+    return {"id": id, "status": status, "model": "demo/hello", "input": {}, **fields}
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The base client's pauses (retries, rate limiting), recorded instead of slept."""
+    recorded: list[float] = []
+
+    async def record_async(seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(_base_client, "_sleep", recorded.append)
+    monkeypatch.setattr(_base_client, "_async_sleep", record_async)
+    return recorded
