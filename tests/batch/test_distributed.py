@@ -99,7 +99,7 @@ def test_a_batch_across_dask_process_workers(
     chunks = [list(enumerate(inputs))[start : start + 2] for start in range(0, 8, 2)]
     try:
         with (
-            LocalCluster(
+            LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=2,
                 threads_per_worker=1,
                 processes=True,
@@ -107,7 +107,7 @@ def test_a_batch_across_dask_process_workers(
                 host="127.0.0.1",
                 timeout=60,
             ) as cluster,
-            DaskClient(cluster, timeout=60) as dask,
+            DaskClient(cluster, timeout=60) as dask,  # type: ignore[no-untyped-call]
         ):
             futures = [dask.submit(run_chunk, client, REF, chunk) for chunk in chunks]
             rows = [row for future in futures for row in future.result(timeout=120)]
