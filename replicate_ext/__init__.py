@@ -9,7 +9,6 @@ import typing
 from typing import TYPE_CHECKING, Any
 
 from ._base_client import RawResponse, async_with_raw_response, with_raw_response
-from ._batch import BatchProgress, BatchResult
 from ._client import AsyncClient, Client, default_client, paginate, run, stream
 from ._errors import (
     APIConnectionError,
@@ -29,10 +28,8 @@ from ._errors import (
     UnprocessableEntityError,
     WaitTimeoutError,
 )
-from ._journal import JournalMismatchError
 from ._options import RequestOptions
 from ._pagination import AsyncPage, Page, apaginate
-from ._ratelimit import RateLimits
 from ._version import __version__
 from .types import (
     Account,
@@ -49,7 +46,10 @@ from .types import (
 
 if TYPE_CHECKING:
     from . import webhooks
+    from ._batch import BatchProgress, BatchResult
     from ._files import AsyncFileOutput, FileOutput
+    from ._journal import JournalMismatchError
+    from ._ratelimit import RateLimits
     from ._schema import InputValidationError
     from ._streaming import ServerSentEvent, StreamUnavailableError
     from ._use import AsyncTypedModel, TypedModel
@@ -64,6 +64,10 @@ _LAZY = {
     "InputValidationError": "._schema",
     "TypedModel": "._use",
     "AsyncTypedModel": "._use",
+    "BatchResult": "._batch",
+    "BatchProgress": "._batch",
+    "JournalMismatchError": "._journal",
+    "RateLimits": "._ratelimit",
 }
 
 

@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, Generic, NoReturn, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Self, TypeVar
 
 import attrs
 import httpx
@@ -28,13 +28,15 @@ from ._errors import (
     error_from_response,
     retry_after_of,
 )
-from ._ratelimit import RateLimiter, RateLimits
 from ._retry import (
     IDEMPOTENT_METHODS,
     RetryPolicy,
     retry_delay_for_error,
     retry_delay_for_status,
 )
+
+if TYPE_CHECKING:
+    from ._ratelimit import RateLimiter, RateLimits
 
 __all__ = ["AsyncAPIClient", "RawResponse", "SyncAPIClient", "logger"]
 
@@ -381,6 +383,8 @@ class SyncAPIClient(_BaseAPIClient):
         self._http = http_client or self._new_pool()
         self._pid = os.getpid()
         if rate_limits is not None:
+            from ._ratelimit import RateLimiter
+
             self._limiter = RateLimiter(rate_limits)
 
     def _new_pool(self) -> httpx.Client:
@@ -400,7 +404,7 @@ class SyncAPIClient(_BaseAPIClient):
                 self._http = self._new_pool()
                 self._owns_http = True
             if self._limiter is not None:
-                self._limiter = RateLimiter(self._limiter.limits)
+                self._limiter = type(self._limiter)(self._limiter.limits)
         return self._http
 
     def close(self) -> None:
@@ -507,6 +511,8 @@ class AsyncAPIClient(_BaseAPIClient):
         self._http = http_client or self._new_pool()
         self._pid = os.getpid()
         if rate_limits is not None:
+            from ._ratelimit import RateLimiter
+
             self._limiter = RateLimiter(rate_limits)
 
     def _new_pool(self) -> httpx.AsyncClient:
@@ -526,7 +532,7 @@ class AsyncAPIClient(_BaseAPIClient):
                 self._http = self._new_pool()
                 self._owns_http = True
             if self._limiter is not None:
-                self._limiter = RateLimiter(self._limiter.limits)
+                self._limiter = type(self._limiter)(self._limiter.limits)
         return self._http
 
     async def close(self) -> None:

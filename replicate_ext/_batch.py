@@ -18,9 +18,6 @@ from .types import Prediction
 if TYPE_CHECKING:
     from ._files import FileEncoding
 
-# How many predictions run_many keeps in flight unless told otherwise.
-DEFAULT_CONCURRENCY = 8
-
 
 @attrs.frozen
 class BatchOptions:

@@ -28,19 +28,19 @@ import httpx
 from . import _config
 from ._async.pagination import ListCall
 from ._base_client import AsyncAPIClient, RawResponseProxy, SyncAPIClient
-from ._batch import DEFAULT_CONCURRENCY, BatchResult, OnProgress
 from ._errors import ReplicateError, keep_prediction_id
 from ._options import RequestOptions, decode_body, prepare_request
 from ._pagination import AsyncPage, Page, apaginate
 from ._pagination import paginate as _paginate
-from ._ratelimit import RateLimits
 from ._refs import DeploymentLike, Ref
 from ._run import output_of, plan_run
 from ._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .types import Prediction, SearchResult
 
 if TYPE_CHECKING:
+    from ._batch import BatchResult, OnProgress
     from ._files import FileEncoding, FileSource
+    from ._ratelimit import RateLimits
     from ._streaming import ServerSentEvent
     from ._use import AsyncTypedModel, SchemaCache, TypedModel
     from .resources.deployments import AsyncDeployments, Deployments
@@ -413,7 +413,7 @@ class Client:
         inputs: Iterable[Mapping[str, Any]],
         *,
         deployment: DeploymentLike | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = _config.DEFAULT_BATCH_CONCURRENCY,
         journal: str | os.PathLike[str] | None = None,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
@@ -774,7 +774,7 @@ class AsyncClient:
         inputs: Iterable[Mapping[str, Any]],
         *,
         deployment: DeploymentLike | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int = _config.DEFAULT_BATCH_CONCURRENCY,
         journal: str | os.PathLike[str] | None = None,
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         webhook: str | None = None,
