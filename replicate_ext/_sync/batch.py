@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from .._batch import BatchOptions, BatchResult, BatchTask
-from .._errors import ModelError, keep_prediction_id
+from .._errors import keep_prediction_id
 from .._files import encode_inputs
 from .._run import output_of
 from ..types import Prediction
@@ -62,8 +62,9 @@ def run_task(
             output = client.wrap_outputs(output)
         return BatchResult(task.index, prediction, output=output, attached=task.attached)
     except Exception as error:
-        if isinstance(error, ModelError) and isinstance(error.prediction, Prediction):
-            prediction = error.prediction
+        last_seen = getattr(error, "prediction", None)  # ModelError, WaitTimeoutError
+        if isinstance(last_seen, Prediction):
+            prediction = last_seen
         prediction_id = prediction.id if prediction is not None else task.attach_id
         if prediction_id is not None:
             keep_prediction_id(error, prediction_id)

@@ -29,6 +29,7 @@ def add_codegen_command(subparsers: Any) -> None:
 def run_codegen(args: argparse.Namespace) -> int:
     """Fetch the schema, write the module, print its path."""
     from replicate_ext import Client
+
     from ..codegen import write_module
 
     with Client() as client:

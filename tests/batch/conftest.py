@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +14,7 @@ import pytest
 
 import replicate_ext
 from replicate_ext import AsyncClient, Client, _base_client
+from replicate_ext._journal import JournalState, parse_journal
 from replicate_ext.local import LocalServer
 from replicate_ext.local.pytest_plugin import LocalServerFactory
 
@@ -34,6 +38,19 @@ def creates_by_input(client: replicate_ext.Client) -> Counter[int]:
         for prediction in client.paginate(client.predictions.list)
         if prediction.input
     )
+
+
+def journal_when(path: Path, created: int, process: subprocess.Popen[Any]) -> JournalState:
+    """The journal once it names ``created`` predictions (bounded wait)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the batch process ended before the crash"
+        if path.exists():
+            state = parse_journal(path.read_bytes())
+            if len(state.created) >= created:
+                return state
+        time.sleep(0.02)
+    raise AssertionError(f"the journal never named {created} predictions")
 
 
 # -- MockTransport helpers -------------------------------------------------------------------

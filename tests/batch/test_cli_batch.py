@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,7 @@ from replicate_ext.cli import main
 from replicate_ext.cli.batch import format_progress
 from replicate_ext.local import LocalServer
 
-from .conftest import creates_by_input
+from .conftest import creates_by_input, journal_when
 from .models import REF
 
 
@@ -103,3 +107,33 @@ def test_progress_line() -> None:
     assert format_progress(progress) == "40/100 done, 2 failed, 8 in flight, 4.0/s, ETA 15.0s"
     starting = BatchProgress(total=10, done=0, failed=0, in_flight=3, elapsed=0.5)
     assert format_progress(starting).endswith("0.0/s, ETA -")
+
+
+def test_ctrl_c_then_the_same_command_resumes(
+    server: LocalServer, client: replicate_ext.Client, tmp_path: Path
+) -> None:
+    inputs = write_inputs(tmp_path / "in.jsonl", [{"n": n, "seconds": 1.5} for n in range(4)])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "replicate_ext.cli", "batch", REF, str(inputs)]
+    command += ["--out", str(out), "--concurrency", "2"]
+    env = {
+        **os.environ,
+        "REPLICATE_BASE_URL": server.base_url,
+        "REPLICATE_API_TOKEN": server.token,
+    }
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        journal_when(tmp_path / "out.jsonl.journal", 2, process)
+        process.send_signal(signal.SIGINT)
+        _stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == 130
+    assert "run the same command again to resume" in stderr
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    assert {row["output"] for row in read_rows(out).values()} == {0, 1, 4, 9}
+    assert creates_by_input(client) == {n: 1 for n in range(4)}

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import replicate_ext
-from replicate_ext._journal import JournalState, parse_journal
+from replicate_ext._journal import parse_journal
 from replicate_ext.local import LocalServer
 
-from .conftest import creates_by_input
+from .conftest import creates_by_input, journal_when
 from .models import REF
 
 INPUTS = [{"n": n, "seconds": 1.5} for n in range(6)]
@@ -29,19 +28,6 @@ for result in client.run_many(
 ):
     print(result.index, flush=True)
 """
-
-
-def journal_when(path: Path, created: int, process: subprocess.Popen[bytes]) -> JournalState:
-    """The journal once it names ``created`` predictions (bounded wait)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the batch process ended before the crash"
-        if path.exists():
-            state = parse_journal(path.read_bytes())
-            if len(state.created) >= created:
-                return state
-        time.sleep(0.02)
-    raise AssertionError(f"the journal never named {created} predictions")
 
 
 def test_a_rerun_after_a_crash_resumes(

@@ -112,3 +112,13 @@ def test_leaving_early_stops_the_workers(client: replicate_ext.Client) -> None:
     batch.close()
     # The three 30 s predictions are abandoned (their waits stop at the next poll).
     assert time.monotonic() - started < 10
+
+
+def test_a_timed_out_input_keeps_its_prediction(client: replicate_ext.Client) -> None:
+    inputs = [{"n": 0}, {"n": 1, "seconds": 20}]
+    results = {r.index: r for r in client.run_many(REF, inputs, concurrency=2, timeout=1.0)}
+    assert results[0].ok and results[0].output == 0
+    late = results[1]
+    assert isinstance(late.error, replicate_ext.WaitTimeoutError)
+    assert late.prediction is not None and late.prediction.status in {"starting", "processing"}
+    assert late.error.prediction_id == late.prediction_id
