@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,16 @@ def test_a_timed_out_input_keeps_its_prediction(client: replicate_ext.Client) ->
     assert isinstance(late.error, replicate_ext.WaitTimeoutError)
     assert late.prediction is not None and late.prediction.status in {"starting", "processing"}
     assert late.error.prediction_id == late.prediction_id
+
+
+async def test_closing_the_async_iteration_cancels_the_rest(server: LocalServer) -> None:
+    slow = [{"n": n, "seconds": 0.2 if n == 0 else 30} for n in range(4)]
+    started = time.monotonic()
+    async with (
+        replicate_ext.AsyncClient(api_token=server.token, base_url=server.base_url) as async_client,
+        contextlib.aclosing(async_client.run_many(REF, slow, concurrency=4, timeout=60)) as batch,
+    ):
+        async for result in batch:
+            assert result.index == 0 and result.output == 0
+            break
+    assert time.monotonic() - started < 10
