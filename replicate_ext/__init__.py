@@ -36,7 +36,10 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import webhooks
+    from ._batch import BatchProgress, BatchResult
     from ._files import AsyncFileOutput, FileOutput
+    from ._journal import JournalMismatchError
+    from ._ratelimit import RateLimits
     from ._schema import InputValidationError
     from ._streaming import ServerSentEvent, StreamUnavailableError
     from ._use import AsyncTypedModel, TypedModel
@@ -79,6 +82,10 @@ _LAZY = {
     "InputValidationError": "._schema",
     "TypedModel": "._use",
     "AsyncTypedModel": "._use",
+    "BatchResult": "._batch",
+    "BatchProgress": "._batch",
+    "JournalMismatchError": "._journal",
+    "RateLimits": "._ratelimit",
 }
 
 
@@ -147,6 +154,8 @@ __all__ = [
     "AsyncTypedModel",
     "AuthenticationError",
     "BadRequestError",
+    "BatchProgress",
+    "BatchResult",
     "Client",
     "Collection",
     "ConflictError",
@@ -156,6 +165,7 @@ __all__ = [
     "Hardware",
     "InputValidationError",
     "InternalServerError",
+    "JournalMismatchError",
     "MissingAPITokenError",
     "Model",
     "ModelError",
@@ -164,6 +174,7 @@ __all__ = [
     "PermissionDeniedError",
     "Prediction",
     "RateLimitError",
+    "RateLimits",
     "RawResponse",
     "ReplicateError",
     "RequestOptions",

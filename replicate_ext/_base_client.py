@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, Generic, NoReturn, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Self, TypeVar
 
 import attrs
 import httpx
@@ -37,6 +37,9 @@ from ._retry import (
     retry_delay_for_status,
 )
 from ._tracing import load_tracer
+
+if TYPE_CHECKING:
+    from ._ratelimit import RateLimiter
 
 __all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "RawResponse", "logger"]
 
@@ -71,6 +74,9 @@ class BaseAPIClient:
     max_retries: int
     user_agent: str
     _owns_http: bool
+    _custom_http: bool  # built on a caller's http_client or transport
+    # Set by the sync/async subclass; shared (not copied) by with_options clones.
+    _limiter: RateLimiter | None = None
 
     def __init__(
         self,
@@ -121,6 +127,24 @@ class BaseAPIClient:
         )
         clone._owns_http = False  # the pool stays the parent's to close
         return clone
+
+    def settings(self) -> dict[str, Any]:
+        """What re-creates this client elsewhere (pickling): its configuration, token
+        included, never its connection pool."""
+        if self._custom_http:
+            raise TypeError(
+                "a client built with its own http_client or transport cannot be pickled: "
+                "build one from settings (api_token, base_url, ...) in the other process"
+            )
+        return {
+            "api_token": self._api_token,
+            "base_url": self._base_url_str,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "user_agent": self.user_agent,
+            "headers": self._extra_headers or None,
+            "rate_limits": self._limiter.limits if self._limiter is not None else None,
+        }
 
     @property
     def has_api_token(self) -> bool:
@@ -293,6 +317,8 @@ class BaseAPIClient:
         status = response.status_code
         if status == 429 or status == 503:
             retry_after = retry_after_of(response, _json_or_none(response))
+        if status == 429 and self._limiter is not None:
+            self._limiter.on_429(retry_after)  # the whole client pauses, not just this request
         delay = retry_delay_for_status(
             status,
             retry_index=retry_index,

@@ -7,9 +7,19 @@ modules import the generated bindings, which ``import replicate_ext`` must not p
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Unpack
 
@@ -39,7 +49,9 @@ if TYPE_CHECKING:
     from ._async.resources.predictions import AsyncPredictions
     from ._async.resources.trainings import AsyncTrainings
     from ._async.resources.webhooks import AsyncWebhooks
+    from ._batch import BatchResult, OnProgress
     from ._files import FileEncoding, FileSource
+    from ._ratelimit import RateLimits
     from ._streaming import ServerSentEvent
     from ._sync.resources.account import AccountResource
     from ._sync.resources.collections import Collections
@@ -82,7 +94,13 @@ class Client:
     ``api_token`` defaults to ``$REPLICATE_API_TOKEN``, ``base_url`` to ``$REPLICATE_BASE_URL`` or
     the public API. ``timeout`` (seconds or an httpx.Timeout) is always finite. Pass
     ``http_client`` or ``transport`` to bring your own httpx pieces; auth, timeouts and retries
-    stay ours.
+    stay ours. ``rate_limits=RateLimits()`` paces requests under the API's per-minute limits
+    and pauses the whole client after a 429.
+
+    A client pickles (for process pools, Dask or Ray workers) as its settings: the API token
+    travels with it, the connection pool does not (each process opens its own, as a forked
+    child does on its first request). One built with its own ``http_client`` or ``transport``
+    does not pickle.
     """
 
     _client: SyncAPIClient
@@ -98,6 +116,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         *,
         headers: Mapping[str, str] | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self._client = SyncAPIClient(
             api_token=api_token,
@@ -108,12 +127,19 @@ class Client:
             headers=headers,
             http_client=http_client,
             transport=transport,
+            rate_limits=rate_limits,
         )
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def __repr__(self) -> str:
         return f"Client(base_url={str(self._client.base_url)!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self._client.settings()
+
+    def __setstate__(self, settings: dict[str, Any]) -> None:
+        self.__init__(**settings)  # type: ignore[misc]
 
     def __enter__(self) -> Client:
         return self
@@ -392,6 +418,50 @@ class Client:
         output = output_of(prediction)
         return wrap_outputs(output, self._client) if use_file_output else output
 
+    def run_many(
+        self,
+        ref: Ref | None,
+        inputs: Iterable[Mapping[str, Any]],
+        *,
+        deployment: DeploymentLike | None = None,
+        concurrency: int = _config.DEFAULT_BATCH_CONCURRENCY,
+        journal: str | os.PathLike[str] | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        use_file_output: bool = True,
+        file_encoding: FileEncoding = "auto",
+        on_progress: OnProgress | None = None,
+    ) -> Generator[BatchResult, None, None]:
+        """Run a model once per input, at most ``concurrency`` at a time (in threads), and
+        yield a :class:`BatchResult` per input as each finishes (not in input order). A
+        failing input is a result with ``error`` set; it never stops the others.
+
+        With ``journal=path`` every created prediction id is recorded at once (fsynced): a
+        rerun with the same inputs after a crash re-attaches to those predictions instead of
+        creating them again; other inputs raise JournalMismatchError. ``timeout`` applies per
+        input; ``on_progress`` gets a BatchProgress on every change. See docs/batch.md.
+
+        >>> inputs = [{"name": name} for name in ("Ada", "Grace")]   # doctest: +SKIP
+        >>> for result in client.run_many("demo/hello", inputs, concurrency=4):  # doctest: +SKIP
+        ...     print(result.index, result.output)
+        """
+        from ._batch_runner import prepare, run_many_threads
+
+        options, tasks, journal_file = prepare(
+            ref,
+            inputs,
+            deployment=deployment,
+            concurrency=concurrency,
+            journal=journal,
+            timeout=timeout,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            use_file_output=use_file_output,
+            file_encoding=file_encoding,
+        )
+        return run_many_threads(self, options, tasks, journal_file, concurrency, on_progress)
+
     def wait(
         self,
         prediction: Prediction | str,
@@ -460,6 +530,7 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
         *,
         headers: Mapping[str, str] | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self._client = AsyncAPIClient(
             api_token=api_token,
@@ -470,10 +541,17 @@ class AsyncClient:
             headers=headers,
             http_client=http_client,
             transport=transport,
+            rate_limits=rate_limits,
         )
 
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={str(self._client.base_url)!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self._client.settings()
+
+    def __setstate__(self, settings: dict[str, Any]) -> None:
+        self.__init__(**settings)  # type: ignore[misc]
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -704,6 +782,39 @@ class AsyncClient:
                 raise
         output = output_of(prediction)
         return wrap_outputs_async(output, self._client) if use_file_output else output
+
+    def run_many(
+        self,
+        ref: Ref | None,
+        inputs: Iterable[Mapping[str, Any]],
+        *,
+        deployment: DeploymentLike | None = None,
+        concurrency: int = _config.DEFAULT_BATCH_CONCURRENCY,
+        journal: str | os.PathLike[str] | None = None,
+        timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
+        webhook: str | None = None,
+        webhook_events_filter: Sequence[str] | None = None,
+        use_file_output: bool = True,
+        file_encoding: FileEncoding = "auto",
+        on_progress: OnProgress | None = None,
+    ) -> AsyncGenerator[BatchResult, None]:
+        """See :meth:`Client.run_many`: ``async for result in client.run_many(...)``; the
+        inputs run as asyncio tasks."""
+        from ._batch_runner import prepare, run_many_tasks
+
+        options, tasks, journal_file = prepare(
+            ref,
+            inputs,
+            deployment=deployment,
+            concurrency=concurrency,
+            journal=journal,
+            timeout=timeout,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            use_file_output=use_file_output,
+            file_encoding=file_encoding,
+        )
+        return run_many_tasks(self, options, tasks, journal_file, concurrency, on_progress)
 
     async def wait(
         self,

@@ -12,6 +12,8 @@ from ._version import __version__
 
 DEFAULT_BASE_URL = "https://api.replicate.com/v1"
 DEFAULT_MAX_RETRIES = 2
+# How many predictions run_many keeps in flight unless told otherwise.
+DEFAULT_BATCH_CONCURRENCY = 8
 # Always finite, so nothing hangs. The read timeout of a `Prefer: wait=N` request is raised to
 # N + PREFER_WAIT_MARGIN by the client, so a sync-mode create never times out on our side first.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)

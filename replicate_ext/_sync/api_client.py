@@ -7,9 +7,10 @@ by :class:`~replicate_ext._base_client.BaseAPIClient`; this loop only sends, rea
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,6 +21,9 @@ from .._errors import error_from_response
 from .._io import sleep
 from .._retry import IDEMPOTENT_METHODS
 from .._tracing import end_attempt, start_attempt
+
+if TYPE_CHECKING:
+    from .._ratelimit import RateLimits
 
 __all__ = ["SyncAPIClient"]
 
@@ -44,6 +48,7 @@ class SyncAPIClient(BaseAPIClient):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         super().__init__(
             api_token=api_token,
@@ -56,12 +61,34 @@ class SyncAPIClient(BaseAPIClient):
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport,
+        self._custom_http = http_client is not None or transport is not None
+        self._transport = transport
+        self._http = http_client or self._new_pool()
+        self._pid = os.getpid()
+        if rate_limits is not None:
+            from .._ratelimit import RateLimiter
+
+            self._limiter = RateLimiter(rate_limits)
+
+    def _new_pool(self) -> httpx.Client:
+        return httpx.Client(
+            transport=self._transport,
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=True,
         )
+
+    def _pool(self) -> httpx.Client:
+        """The connection pool, a fresh one in a forked child: sockets (and the event loop an
+        async pool is bound to) must not be shared with the parent process."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            if self._owns_http or self._transport is not None:
+                self._http = self._new_pool()
+                self._owns_http = True
+            if self._limiter is not None:
+                self._limiter = type(self._limiter)(self._limiter.limits)
+        return self._http
 
     def close(self) -> None:
         if self._owns_http:
@@ -97,7 +124,8 @@ class SyncAPIClient(BaseAPIClient):
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        http = self._http
+        http = self._pool()
+        limiter = self._limiter
         tracer = self._tracer
         retry_index = 0
         while True:
@@ -116,6 +144,8 @@ class SyncAPIClient(BaseAPIClient):
                 headers=headers,
                 timeout=attempt_timeout,
             )
+            if limiter is not None and (pause := limiter.reserve(method, request.url.path)):
+                sleep(pause)
             span = None if tracer is None else start_attempt(tracer, request, retry_index + 1)
             started = time.perf_counter()
             try:

@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from .batch import add_batch_command
 from .codegen import add_codegen_command
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, describe_error, exit_code_for
 from .resources import add_resource_commands
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     add_run_command(subparsers)
+    add_batch_command(subparsers)
     add_resource_commands(subparsers)
     add_serve(subparsers)
     add_codegen_command(subparsers)

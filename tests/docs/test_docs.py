@@ -78,6 +78,7 @@ def test_docs_exist_for_every_capability() -> None:
         "embedding",
         "cli",
         "migrating",
+        "batch",
     }
     assert expected <= names, f"missing guides: {sorted(expected - names)}"
 
