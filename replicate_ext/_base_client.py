@@ -10,6 +10,7 @@ merged default headers and parsed URLs are reused, not rebuilt for every request
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -39,6 +40,8 @@ from ._retry import (
 from ._tracing import load_tracer
 
 if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
+
     from ._ratelimit import RateLimiter
 
 __all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "RawResponse", "logger"]
@@ -145,6 +148,11 @@ class BaseAPIClient:
             "headers": self._extra_headers or None,
             "rate_limits": self._limiter.limits if self._limiter is not None else None,
         }
+
+    @property
+    def tracer(self) -> Tracer | None:
+        """The OpenTelemetry tracer spans go to (None without the ``otel`` extra)."""
+        return self._tracer
 
     @property
     def has_api_token(self) -> bool:
@@ -465,18 +473,22 @@ def async_with_raw_response(
 
 
 class RawResponseProxy:
-    """``client.with_raw_response.<resource>.<method>(...)`` → :class:`RawResponse`."""
+    """``client.with_raw_response.<resource>.<method>(...)`` → :class:`RawResponse`.
 
-    def __init__(self, target: Any, *, is_async: bool) -> None:
+    Coroutine methods (the async client's) are wrapped to be awaited, others called.
+    """
+
+    def __init__(self, target: Any) -> None:
         self._target = target
-        self._is_async = is_async
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
         if not callable(attr) or name.startswith("_"):
             if hasattr(attr, "_client"):  # a resource: wrap its methods too
-                return RawResponseProxy(attr, is_async=self._is_async)
+                return RawResponseProxy(attr)
             return attr
         if hasattr(attr, "_client") and not hasattr(attr, "__func__"):
-            return RawResponseProxy(attr, is_async=self._is_async)
-        return async_with_raw_response(attr) if self._is_async else with_raw_response(attr)
+            return RawResponseProxy(attr)
+        if inspect.iscoroutinefunction(attr):
+            return async_with_raw_response(attr)
+        return with_raw_response(attr)

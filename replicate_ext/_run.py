@@ -33,6 +33,11 @@ class RunPlan:
     started: float  # time.monotonic() when run() began
 
     @property
+    def label(self) -> str | None:
+        """What runs, for logs and traces (no input values)."""
+        return self.deployment or self.model or self.version
+
+    @property
     def deadline(self) -> Deadline | None:
         """When the whole run must be over."""
         return None if self.timeout is None else Deadline(self.started + self.timeout)

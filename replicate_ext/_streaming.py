@@ -1,20 +1,19 @@
-"""Server-sent events: a pure incremental decoder, and prediction streams with resume.
+"""Server-sent events, decided without I/O: an incremental decoder, the resume state of a
+prediction's stream, and the checks ``stream()`` makes before any request.
 
 The decoder follows the WHATWG EventSource parsing rules, fed arbitrary byte chunks (a chunk may
-end mid-line or mid-UTF-8-character), so the same code serves sync and async streams.
+end mid-line or mid-UTF-8-character), so the same code serves sync and async streams. The loops
+that read streams are written once in ``_async/streaming.py`` (sync generated).
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import json
 import re
-import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import attrs
 import httpx
 from replicate_api.api.predictions import get as _get_operation
@@ -24,14 +23,12 @@ from ._errors import (
     ModelError,
     ReplicateError,
     decode_json,
-    keep_prediction_id,
 )
 from ._refs import DeploymentLike, Ref, validate_id
 from .types import Prediction
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, Client, OnUpdate
-    from ._files import FileEncoding
+    pass
 
 __all__ = [
     "DEFAULT_MAX_RECONNECTS",
@@ -39,10 +36,6 @@ __all__ = [
     "ServerSentEvent",
     "StreamUnavailableError",
     "decode_events",
-    "stream_prediction_events",
-    "stream_prediction_events_async",
-    "stream_run",
-    "stream_run_async",
 ]
 
 DEFAULT_MAX_RECONNECTS = 5
@@ -197,24 +190,12 @@ class StreamUnavailableError(ReplicateError):
         self.prediction_id = prediction_id
 
 
-class _SyncRequester(Protocol):
-    def request(
-        self, method: str, url: str, *, headers: Mapping[str, str] | None = ..., stream: bool = ...
-    ) -> httpx.Response: ...
-
-
-class _AsyncRequester(Protocol):
-    async def request(
-        self, method: str, url: str, *, headers: Mapping[str, str] | None = ..., stream: bool = ...
-    ) -> httpx.Response: ...
-
-
 # A stream that breaks mid-body raises httpx errors directly from the body iterator; the base
 # client turns failures to connect into APIConnectionError.
-_DROPPED = (httpx.TransportError, APIConnectionError)
+DROPPED = (httpx.TransportError, APIConnectionError)
 
 
-class _StreamFollower:
+class StreamFollower:
     """The I/O-free state of one prediction stream across reconnections.
 
     Resumes from the id of the last event *delivered* (not merely parsed: an id line of an event
@@ -271,17 +252,17 @@ class _StreamFollower:
         return float(min(base * (2 ** (self.failures - 1)), _MAX_RECONNECT_DELAY))
 
 
-def _follower_for(prediction: Prediction, max_reconnects: int) -> _StreamFollower:
+def follower_for(prediction: Prediction, max_reconnects: int) -> StreamFollower:
     url = prediction.urls.stream
     if not url:
         raise StreamUnavailableError(
             f"prediction {prediction.id} has no stream URL: the model does not support streaming",
             prediction.id,
         )
-    return _StreamFollower(prediction.id, url, max_reconnects)
+    return StreamFollower(prediction.id, url, max_reconnects)
 
 
-def _failed(prediction: Prediction, event: ServerSentEvent) -> ModelError:
+def failure_of(prediction: Prediction, event: ServerSentEvent) -> ModelError:
     if prediction.error is None or prediction.status != "failed":
         # The stream reported the failure before the prediction record caught up.
         prediction = attrs.evolve(prediction, status="failed", error=_error_text(event.data))
@@ -300,98 +281,11 @@ def _error_text(data: str) -> str:
     return data
 
 
-def stream_prediction_events(
-    client: _SyncRequester,
-    prediction: Prediction | str,
-    *,
-    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-) -> Iterator[ServerSentEvent]:
-    """Follow a prediction's `urls.stream`: yield its events up to and including `done`.
-
-    An `error` event raises `ModelError` carrying the (refetched) failed prediction. A dropped
-    connection is resumed with Last-Event-ID, at most `max_reconnects` times in a row.
-    """
-    if isinstance(prediction, str):
-        prediction = _get_prediction(client, prediction)
-    follower = _follower_for(prediction, max_reconnects)
-    while True:
-        headers = follower.connect()
-        cause: BaseException | None = None
-        failure: ServerSentEvent | None = None
-        try:
-            response = client.request("GET", follower.url, headers=headers, stream=True)
-            try:
-                for chunk in response.iter_bytes():
-                    for event in follower.feed(chunk):
-                        if event.event == "error":
-                            failure = event
-                            break
-                        yield event
-                        if event.event == "done":
-                            return
-                    if failure is not None:
-                        break
-            finally:
-                response.close()
-        except _DROPPED as exc:
-            cause = exc
-        if failure is not None:
-            raise _failed(_get_prediction(client, follower.prediction_id), failure)
-        time.sleep(follower.dropped(cause))
-
-
-async def stream_prediction_events_async(
-    client: _AsyncRequester,
-    prediction: Prediction | str,
-    *,
-    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-) -> AsyncGenerator[ServerSentEvent, None]:
-    """Async twin of `stream_prediction_events`."""
-    if isinstance(prediction, str):
-        prediction = await _get_prediction_async(client, prediction)
-    follower = _follower_for(prediction, max_reconnects)
-    while True:
-        headers = follower.connect()
-        cause: BaseException | None = None
-        failure: ServerSentEvent | None = None
-        try:
-            response = await client.request("GET", follower.url, headers=headers, stream=True)
-            try:
-                async for chunk in response.aiter_bytes():
-                    for event in follower.feed(chunk):
-                        if event.event == "error":
-                            failure = event
-                            break
-                        yield event
-                        if event.event == "done":
-                            return
-                    if failure is not None:
-                        break
-            finally:
-                await response.aclose()
-        except _DROPPED as exc:
-            cause = exc
-        if failure is not None:
-            prediction = await _get_prediction_async(client, follower.prediction_id)
-            raise _failed(prediction, failure)
-        await anyio.sleep(follower.dropped(cause))
-
-
-def _get_request(prediction_id: str) -> dict[str, Any]:
+def get_request(prediction_id: str) -> dict[str, Any]:
     return _get_operation.build_request(validate_id(prediction_id, "prediction id"))
 
 
-def _get_prediction(client: _SyncRequester, prediction_id: str) -> Prediction:
-    response = client.request(**_get_request(prediction_id))
-    return Prediction.from_dict(_json_object(response))
-
-
-async def _get_prediction_async(client: _AsyncRequester, prediction_id: str) -> Prediction:
-    response = await client.request(**_get_request(prediction_id))
-    return Prediction.from_dict(_json_object(response))
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
+def json_object(response: httpx.Response) -> dict[str, Any]:
     data = decode_json(response)
     if not isinstance(data, dict):
         raise ReplicateError(f"expected a JSON object from {response.url}, got {type(data)}")
@@ -403,14 +297,23 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 
 @attrs.frozen
-class _StreamPlan:
+class StreamPlan:
+    """What ``stream()`` will do, decided before any request: follow ``existing``, or create a
+    prediction of exactly one of ``version``, ``model`` or ``deployment``."""
+
     existing: Prediction | str | None
+    max_reconnects: int
     version: str | None = None
     model: str | None = None
     deployment: str | None = None
 
+    @property
+    def label(self) -> str | None:
+        """What runs, for logs and traces (no input values)."""
+        return self.deployment or self.model or self.version
 
-def _plan_stream(
+
+def plan_stream(
     ref: Ref | None,
     input: Mapping[str, Any] | None,
     deployment: DeploymentLike | None,
@@ -418,7 +321,7 @@ def _plan_stream(
     file_encoding: str,
     webhook_events_filter: Sequence[str] | None,
     max_reconnects: int,
-) -> _StreamPlan:
+) -> StreamPlan:
     """Validate `stream()`'s arguments before any request."""
     if isinstance(max_reconnects, bool) or not isinstance(max_reconnects, int):
         raise TypeError(f"max_reconnects must be an int, got {max_reconnects!r}")
@@ -431,7 +334,7 @@ def _plan_stream(
             validate_id(prediction, "prediction id")
         elif not isinstance(prediction, Prediction):
             raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
-        return _StreamPlan(existing=prediction)
+        return StreamPlan(existing=prediction, max_reconnects=max_reconnects)
     from ._run import plan_run
 
     plan = plan_run(
@@ -443,147 +346,4 @@ def _plan_stream(
         file_encoding=file_encoding,
         webhook_events_filter=webhook_events_filter,
     )
-    return _StreamPlan(None, plan.version, plan.model, plan.deployment)
-
-
-def stream_run(
-    client: Client,
-    ref: Ref | None = None,
-    input: Mapping[str, Any] | None = None,
-    *,
-    deployment: DeploymentLike | None = None,
-    prediction: Prediction | str | None = None,
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
-    file_encoding: FileEncoding = "auto",
-    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-    on_update: OnUpdate | None = None,
-) -> Iterator[ServerSentEvent]:
-    """What `Client.stream` does; arguments are checked now, requests start on iteration."""
-    plan = _plan_stream(
-        ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
-    )
-    return _stream_run(
-        client,
-        plan,
-        input,
-        webhook,
-        webhook_events_filter,
-        file_encoding,
-        max_reconnects,
-        on_update,
-    )
-
-
-def _stream_run(
-    client: Client,
-    plan: _StreamPlan,
-    input: Mapping[str, Any] | None,
-    webhook: str | None,
-    webhook_events_filter: Sequence[str] | None,
-    file_encoding: FileEncoding,
-    max_reconnects: int,
-    on_update: OnUpdate | None,
-) -> Iterator[ServerSentEvent]:
-    target = plan.existing
-    created: str | None = None  # the id of a prediction this call creates
-    if target is None:
-        from ._files import encode_inputs
-
-        encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=client._upload)
-        target = client.predictions.create(
-            version=plan.version,
-            model=plan.model,
-            deployment=plan.deployment,
-            input=encoded,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=True,
-        )
-        created = target.id
-    if on_update is not None:
-        if isinstance(target, str):  # the hook gets a Prediction, not an id
-            target = client.predictions.get(target)
-        on_update(target)
-    try:
-        yield from stream_prediction_events(client._client, target, max_reconnects=max_reconnects)
-    except (Exception, KeyboardInterrupt) as error:
-        if created is not None:
-            keep_prediction_id(error, created)
-        raise
-
-
-def stream_run_async(
-    client: AsyncClient,
-    ref: Ref | None = None,
-    input: Mapping[str, Any] | None = None,
-    *,
-    deployment: DeploymentLike | None = None,
-    prediction: Prediction | str | None = None,
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
-    file_encoding: FileEncoding = "auto",
-    max_reconnects: int = DEFAULT_MAX_RECONNECTS,
-    on_update: OnUpdate | None = None,
-) -> AsyncIterator[ServerSentEvent]:
-    """What `AsyncClient.stream` does: checks arguments now, returns an async iterator."""
-    plan = _plan_stream(
-        ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
-    )
-    return _stream_run_async(
-        client,
-        plan,
-        input,
-        webhook,
-        webhook_events_filter,
-        file_encoding,
-        max_reconnects,
-        on_update,
-    )
-
-
-async def _stream_run_async(
-    client: AsyncClient,
-    plan: _StreamPlan,
-    input: Mapping[str, Any] | None,
-    webhook: str | None,
-    webhook_events_filter: Sequence[str] | None,
-    file_encoding: FileEncoding,
-    max_reconnects: int,
-    on_update: OnUpdate | None,
-) -> AsyncIterator[ServerSentEvent]:
-    target = plan.existing
-    created: str | None = None  # the id of a prediction this call creates
-    if target is None:
-        from ._files import encode_inputs_async
-
-        encoded = await encode_inputs_async(
-            dict(input or {}), strategy=file_encoding, upload=client._upload
-        )
-        target = await client.predictions.create(
-            version=plan.version,
-            model=plan.model,
-            deployment=plan.deployment,
-            input=encoded,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=True,
-        )
-        created = target.id
-    if on_update is not None:
-        from ._io import call_hook_async
-
-        if isinstance(target, str):  # the hook gets a Prediction, not an id
-            target = await client.predictions.get(target)
-        await call_hook_async(on_update, target)
-    events = stream_prediction_events_async(client._client, target, max_reconnects=max_reconnects)
-    # Closed explicitly: closing this generator early must close the stream's response now, as
-    # `yield from` does in the sync twin, not whenever the event loop finalizes `events`.
-    async with contextlib.aclosing(events):
-        try:
-            async for event in events:
-                yield event
-        except (Exception, KeyboardInterrupt) as error:
-            if created is not None:
-                keep_prediction_id(error, created)
-            raise
+    return StreamPlan(None, max_reconnects, plan.version, plan.model, plan.deployment)

@@ -10,6 +10,8 @@ and attempt number. They never carry the API token, request bodies or input valu
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -82,12 +84,39 @@ class PredictionSpan:
 
     def __init__(self, tracer: Tracer | None, operation: str, model: str | None) -> None:
         self._span: Span | None = None
+        self._activation: contextlib.AbstractContextManager[Any] | None = None
         self.polls = 0
         if tracer is not None:
             attributes: dict[str, Any] = {"replicate.operation": operation}
             if model:
                 attributes["replicate.model"] = model
             self._span = tracer.start_span(f"replicate.{operation}", attributes=attributes)
+
+    def __enter__(self) -> PredictionSpan:
+        """Make this span the current one while the block runs (each HTTP attempt's span is
+        then its child), and close it when the block ends."""
+        if self._span is not None:
+            from opentelemetry import trace
+
+            self._activation = trace.use_span(self._span, end_on_exit=False)
+            self._activation.__enter__()
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if self._activation is not None:
+            self._activation.__exit__(None, None, None)
+            self._activation = None
+        self.close(error)
+
+    def watching(self, hook: Callable[[Any], object] | None) -> Callable[[Any], object]:
+        """A progress hook that records each state here, then calls ``hook`` (its result is
+        returned, so an async client's coroutine hook is still awaited)."""
+
+        def record(prediction: Any) -> object:
+            self.update(prediction)
+            return None if hook is None else hook(prediction)
+
+        return record
 
     def update(self, prediction: Any) -> None:
         self.polls += 1

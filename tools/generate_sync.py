@@ -4,7 +4,8 @@
     python -m tools.generate_sync --check    # exit 1 with a diff summary if it is out of date
 
 ``replicate_ext/_async`` is written by hand; ``replicate_ext/_sync`` is produced from it token by
-token: ``async``/``await`` are dropped and the names below are swapped for their sync twins.
+token: ``async``/``await`` are dropped, the names below are swapped for their sync twins, and
+``Awaitable[X]`` annotations become ``X``.
 ``make generate`` runs this after the bindings, ``make check-generated`` compares the result.
 """
 
@@ -54,14 +55,16 @@ RENAMES = {
     "AsyncUploadBody": "UploadBody",
     "poll_until_done_async": "poll_until_done",
     "run_blocking_async": "run_blocking",
-    "AsyncRawResponseProxy": "RawResponseProxy",
-    "AsyncUpdateHook": "UpdateHook",
+    "AsyncTypedModel": "TypedModel",
+    "use_async": "use",
+    "run_many_tasks": "run_many_threads",
+    "stream_prediction_events_async": "stream_prediction_events",
+    "get_prediction_async": "get_prediction",
     "apaginate": "paginate",
     "encode_inputs_async": "encode_inputs",
     "wrap_outputs_async": "wrap_outputs",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
-    "encode_inputs_async": "encode_inputs",
     # httpx
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",
@@ -81,6 +84,18 @@ RENAMES = {
 _DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 _ASYNC_WORDS = re.compile(r"\bawait |\basync (?=for |with |def )")
 _RENAMED_WORD = re.compile(r"\b(" + "|".join(sorted(RENAMES, key=len, reverse=True)) + r")\b")
+
+
+def _unwrap_awaitables(text: str) -> str:
+    """``Awaitable[X]`` → ``X``: what an async callable returns, a sync one returns directly."""
+    marker = "Awaitable["
+    while (start := text.find(marker)) != -1:
+        depth, index = 1, start + len(marker)
+        while depth:
+            depth += {"[": 1, "]": -1}.get(text[index], 0)
+            index += 1
+        text = text[:start] + text[start + len(marker) : index - 1] + text[index:]
+    return text
 
 
 def _unasync_examples(text: str) -> str:
@@ -103,7 +118,7 @@ def _sync_files(source: Path, workdir: Path) -> Path:
     output = workdir / "pkg" / "_sync"
     for path in sorted(output.rglob("*.py")):
         name = path.relative_to(output).as_posix()
-        text = _unasync_examples(path.read_text(encoding="utf-8"))
+        text = _unwrap_awaitables(_unasync_examples(path.read_text(encoding="utf-8")))
         path.write_text(HEADER.format(name=name) + text, encoding="utf-8")
     ruff = str(Path(sys.executable).parent / "ruff")
     for command in (

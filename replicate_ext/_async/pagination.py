@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Generic, Protocol, TypeAlias, TypeVar
 
 import attrs
 
@@ -16,12 +16,6 @@ class PageFetcher(Protocol[T]):
     """Fetches the page a ``next`` cursor URL points at."""
 
     async def __call__(self, next_url: str, /) -> AsyncPage[T]: ...
-
-
-class ListCall(Protocol[T]):
-    """A list method called without arguments, e.g. ``client.models.list``."""
-
-    async def __call__(self) -> AsyncPage[T]: ...
 
 
 @attrs.frozen
@@ -65,6 +59,10 @@ class AsyncPage(Generic[T]):
         async for page in self.iter_pages():
             for item in page.results:
                 yield item
+
+
+# A list method called without arguments, e.g. ``client.models.list``.
+ListCall: TypeAlias = Callable[[], Awaitable[AsyncPage[T]]]
 
 
 async def apaginate(source: AsyncPage[T] | ListCall[T]) -> AsyncIterator[T]:

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Generic, Protocol, TypeAlias, TypeVar
 
 import attrs
 
@@ -17,12 +17,6 @@ class PageFetcher(Protocol[T]):
     """Fetches the page a ``next`` cursor URL points at."""
 
     def __call__(self, next_url: str, /) -> Page[T]: ...
-
-
-class ListCall(Protocol[T]):
-    """A list method called without arguments, e.g. ``client.models.list``."""
-
-    def __call__(self) -> Page[T]: ...
 
 
 @attrs.frozen
@@ -66,6 +60,10 @@ class Page(Generic[T]):
         for page in self.iter_pages():
             for item in page.results:
                 yield item
+
+
+# A list method called without arguments, e.g. ``client.models.list``.
+ListCall: TypeAlias = Callable[[], Page[T]]
 
 
 def paginate(source: Page[T] | ListCall[T]) -> Iterator[T]:

@@ -7,14 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from replicate_ext._async.api_client import AsyncAPIClient
+from replicate_ext._async.streaming import stream_prediction_events_async
 from replicate_ext._errors import ModelError
-from replicate_ext._streaming import (
-    ServerSentEvent,
-    StreamUnavailableError,
-    stream_prediction_events,
-    stream_prediction_events_async,
-)
+from replicate_ext._streaming import ServerSentEvent, StreamUnavailableError
 from replicate_ext._sync.api_client import SyncAPIClient
+from replicate_ext._sync.streaming import stream_prediction_events
 from replicate_ext.types import Prediction
 
 from .conftest import Event, SSEServer, StreamScript

@@ -41,7 +41,8 @@ def test_async_words_and_names_become_sync(tmp_path: Path) -> None:
     source.mkdir(parents=True)
     (source / "sample.py").write_text(
         '"""Example.\n\n>>> async for x in await client.aread(): ...\n"""\n\n'
-        "import httpx\n\n\n"
+        "from collections.abc import Awaitable, Callable\n\nimport httpx\n\n"
+        "Fetch = Callable[[str], Awaitable[dict[str, list[int]]]]\n\n\n"
         "class AsyncPage:\n"
         "    async def fetch(self, http: httpx.AsyncClient) -> bytes:\n"
         "        response = await http.get('/')\n"
@@ -55,3 +56,5 @@ def test_async_words_and_names_become_sync(tmp_path: Path) -> None:
     assert "def fetch(self, http: httpx.Client) -> bytes:" in text
     assert "response.close()" in text and "return response.read()" in text
     assert ">>> for x in client.read(): ..." in text
+    assert "Fetch = Callable[[str], dict[str, list[int]]]" in text
+    assert "Awaitable" not in text
