@@ -116,7 +116,9 @@ class BaseAPIClient:
         return f"{type(self).__name__}(base_url={self._base_url_str!r})"
 
     def copy(self, **overrides: Any) -> Self:
-        """A client with some settings changed that shares this one's connection pool."""
+        """A client with some settings changed that shares this one's connection pool; an
+        override that is None keeps the current value."""
+        overrides = {key: value for key, value in overrides.items() if value is not None}
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         BaseAPIClient.__init__(

@@ -1,27 +1,42 @@
-"""Following a prediction's event stream, resuming after drops (sync twin generated)."""
+"""Following a prediction's event stream, resuming after drops; ``client.stream()`` (sync
+twin generated)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from typing import Protocol
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from .._io import sleep_async
+from .._errors import keep_prediction_id
+from .._io import call_hook_async, sleep_async
 from .._streaming import (
     DEFAULT_MAX_RECONNECTS,
     DROPPED,
     ServerSentEvent,
+    StreamPlan,
     failure_of,
     follower_for,
     get_request,
     json_object,
 )
+from .._tracing import PredictionSpan
 from ..types import Prediction
+from .files import Uploader, encode_inputs_async
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
+
+    from .._files import FileEncoding
+    from .resources.predictions import AsyncPredictions
 
 
 class Requester(Protocol):
-    """What a stream is read through: the base client's ``request``."""
+    """What a stream is read through: the base client's ``request`` (and its tracer)."""
+
+    @property
+    def tracer(self) -> Tracer | None: ...
 
     async def request(
         self,
@@ -77,3 +92,57 @@ async def stream_prediction_events_async(
 async def get_prediction_async(client: Requester, prediction_id: str) -> Prediction:
     response = await client.request(**get_request(prediction_id))
     return Prediction.from_dict(json_object(response))
+
+
+async def follow_stream_async(
+    plan: StreamPlan,
+    *,
+    predictions: AsyncPredictions,
+    requester: Requester,
+    upload: Uploader,
+    input: Mapping[str, Any] | None,
+    webhook: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    file_encoding: FileEncoding,
+    on_update: Callable[[Prediction], object] | None,
+) -> AsyncIterator[ServerSentEvent]:
+    """What ``client.stream()`` runs once iterated (its arguments were checked by then):
+    create the prediction (or take the given one) and follow its events."""
+    lifecycle = PredictionSpan(requester.tracer, "stream", plan.label)
+    target = plan.existing
+    created: str | None = None  # the id of a prediction this call creates
+    try:
+        if target is None:
+            encoded = await encode_inputs_async(
+                dict(input or {}), strategy=file_encoding, upload=upload
+            )
+            target = await predictions.create(
+                version=plan.version,
+                model=plan.model,
+                deployment=plan.deployment,
+                input=encoded,
+                webhook=webhook,
+                webhook_events_filter=webhook_events_filter,
+                stream=True,
+            )
+            created = target.id
+        if on_update is not None and isinstance(target, str):
+            target = await predictions.get(target)  # the hook gets a Prediction
+        if not isinstance(target, str):
+            lifecycle.update(target)
+            if on_update is not None:
+                await call_hook_async(on_update, target)
+        events = stream_prediction_events_async(
+            requester, target, max_reconnects=plan.max_reconnects
+        )
+        # Closed explicitly: closing this generator early closes the stream's response
+        # now, not whenever the generator happens to be finalized.
+        async with contextlib.aclosing(events):
+            async for event in events:
+                yield event
+    except (Exception, KeyboardInterrupt, GeneratorExit) as error:
+        if created is not None and not isinstance(error, GeneratorExit):
+            keep_prediction_id(error, created)
+        lifecycle.close(None if isinstance(error, GeneratorExit) else error)
+        raise
+    lifecycle.close()

@@ -8,7 +8,6 @@ bindings, which ``import replicate_ext`` must not pay for).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ import httpx
 from .. import _config
 from .._base_client import RawResponseProxy
 from .._deadline import with_grace
-from .._errors import ReplicateError, keep_prediction_id
+from .._errors import keep_prediction_id
 from .._io import call_hook
 from .._options import RequestOptions, decode_body, prepare_request
 from .._refs import DeploymentLike, Ref
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
     from .._batch import BatchResult, OnProgress
     from .._files import FileEncoding, FileSource
     from .._ratelimit import RateLimits
-    from .._streaming import ServerSentEvent, StreamPlan
+    from .._streaming import ServerSentEvent
     from .._use import SchemaCache, TypedModel
     from ..types import Prediction, SearchResult
     from .resources.account import AccountResource
@@ -54,19 +53,6 @@ __all__ = ["Client", "OnUpdate"]
 T = TypeVar("T")
 # A progress hook: called with each state of the prediction seen while waiting.
 OnUpdate: TypeAlias = "Callable[[Prediction], object]"
-
-
-def _file_url(created: Any) -> str:
-    urls = getattr(created, "urls", None) or {}
-    url = urls.get("get") if isinstance(urls, Mapping) else None
-    if not isinstance(url, str):
-        raise ReplicateError("the uploaded file has no URL to pass as input")
-    return url
-
-
-def _given(**options: Any) -> dict[str, Any]:
-    """The options actually passed (None means "keep the current value")."""
-    return {key: value for key, value in options.items() if value is not None}
 
 
 class Client:
@@ -162,13 +148,11 @@ class Client:
         """
         clone = object.__new__(type(self))
         clone._client = self._client.copy(
-            **_given(
-                api_token=api_token,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                user_agent=user_agent,
-            )
+            api_token=api_token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
         )
         return clone
 
@@ -287,59 +271,19 @@ class Client:
         plan = plan_stream(
             ref, input, deployment, prediction, file_encoding, webhook_events_filter, max_reconnects
         )
-        return self._stream(plan, input, webhook, webhook_events_filter, file_encoding, on_update)
+        from .streaming import follow_stream
 
-    def _stream(
-        self,
-        plan: StreamPlan,
-        input: Mapping[str, Any] | None,
-        webhook: str | None,
-        webhook_events_filter: Sequence[str] | None,
-        file_encoding: FileEncoding,
-        on_update: OnUpdate | None,
-    ) -> Iterator[ServerSentEvent]:
-        """What ``stream()`` runs once iterated (its arguments were checked by then)."""
-        from .files import encode_inputs
-        from .streaming import stream_prediction_events
-
-        lifecycle = PredictionSpan(self._client.tracer, "stream", plan.label)
-        target = plan.existing
-        created: str | None = None  # the id of a prediction this call creates
-        try:
-            if target is None:
-                encoded = encode_inputs(
-                    dict(input or {}), strategy=file_encoding, upload=self._upload
-                )
-                target = self.predictions.create(
-                    version=plan.version,
-                    model=plan.model,
-                    deployment=plan.deployment,
-                    input=encoded,
-                    webhook=webhook,
-                    webhook_events_filter=webhook_events_filter,
-                    stream=True,
-                )
-                created = target.id
-            if on_update is not None and isinstance(target, str):
-                target = self.predictions.get(target)  # the hook gets a Prediction
-            if not isinstance(target, str):
-                lifecycle.update(target)
-                if on_update is not None:
-                    call_hook(on_update, target)
-            events = stream_prediction_events(
-                self._client, target, max_reconnects=plan.max_reconnects
-            )
-            # Closed explicitly: closing this generator early closes the stream's response
-            # now, not whenever the generator happens to be finalized.
-            with contextlib.closing(events):
-                for event in events:
-                    yield event
-        except (Exception, KeyboardInterrupt, GeneratorExit) as error:
-            if created is not None and not isinstance(error, GeneratorExit):
-                keep_prediction_id(error, created)
-            lifecycle.close(None if isinstance(error, GeneratorExit) else error)
-            raise
-        lifecycle.close()
+        return follow_stream(
+            plan,
+            predictions=self.predictions,
+            requester=self._client,
+            upload=self._upload,
+            input=input,
+            webhook=webhook,
+            webhook_events_filter=webhook_events_filter,
+            file_encoding=file_encoding,
+            on_update=on_update,
+        )
 
     def use(self, ref: str) -> TypedModel:
         """A model as a validated callable (see docs/typed-models.md); its schema is fetched
@@ -525,8 +469,6 @@ class Client:
 
     def _upload(self, source: FileSource) -> str:
         """Upload one input file and return the URL to pass as input."""
-        return _file_url(
-            self.files.create(
-                source.content, filename=source.filename, content_type=source.content_type
-            )
-        )
+        from .files import upload_input
+
+        return upload_input(self.files, source)
