@@ -18,15 +18,19 @@ from replicate_ext import APIConnectionError, _tracing
 from .conftest import TOKEN, mock_async_client, mock_client, prediction_json
 
 _EXPORTER = InMemorySpanExporter()
+_WATCHED: list[TracerProvider] = []
 
 
 @pytest.fixture
 def spans(sleeps: list[float]) -> Iterator[InMemorySpanExporter]:
     """The spans finished during the test (the global provider can be set only once)."""
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
         provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
         trace.set_tracer_provider(provider)
+    if provider not in _WATCHED:  # another test may have set the provider first
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        _WATCHED.append(provider)
     _EXPORTER.clear()
     yield _EXPORTER
     _EXPORTER.clear()
@@ -109,6 +113,26 @@ def test_run_has_one_prediction_span_around_its_attempts(spans: InMemorySpanExpo
     # Neither the token nor any input value is ever an attribute.
     values = _all_attribute_values(finished)
     assert not any(TOKEN in value or "Ada" in value for value in values)
+
+
+def test_stream_has_a_prediction_span(spans: InMemorySpanExporter) -> None:
+    body = prediction_json(status="starting")
+    body["urls"]["stream"] = "http://api.test/v1/stream/p1"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/stream/p1":
+            events = b"event: output\nid: 1\ndata: hi\n\nevent: done\nid: 2\ndata: {}\n\n"
+            return httpx.Response(
+                200, content=events, headers={"content-type": "text/event-stream"}
+            )
+        return httpx.Response(201, json=body)
+
+    with mock_client(handler) as client:
+        shown = [str(event) for event in client.stream("demo/hello", {"name": "Ada"})]
+    assert shown[0] == "hi"
+    (lifecycle,) = [s for s in spans.get_finished_spans() if s.name == "replicate.stream"]
+    assert dict(lifecycle.attributes or {})["replicate.prediction.id"] == "p1"
+    assert lifecycle.status.status_code != trace.StatusCode.ERROR
 
 
 async def test_async_wait_span_records_a_timeout(spans: InMemorySpanExporter) -> None:
