@@ -3,24 +3,21 @@ generated), and the module-level functions over a lazily created default client.
 
 from __future__ import annotations
 
+import inspect
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Concatenate, ParamSpec, TypeVar
 
 from ._async.client import AsyncClient, OnUpdate
 from ._sync.client import Client
 from ._sync.pagination import ListCall, Page
 from ._sync.pagination import paginate as _paginate
-from ._wait import DEFAULT_PREDICTION_TIMEOUT
-
-if TYPE_CHECKING:
-    from ._files import FileEncoding
-    from ._refs import DeploymentLike, Ref
-    from ._streaming import ServerSentEvent
 
 __all__ = ["AsyncClient", "Client", "OnUpdate", "default_client", "paginate", "run", "stream"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 # -- module-level functions over a lazily created default client ------------------------------
@@ -42,50 +39,22 @@ def default_client() -> Client:
     return client
 
 
-def run(
-    ref: Ref | None = None,
-    input: Mapping[str, Any] | None = None,
-    *,
-    deployment: DeploymentLike | None = None,
-    wait: bool | int = True,
-    timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
-    use_file_output: bool = True,
-    file_encoding: FileEncoding = "auto",
-    cancel_on_timeout: bool = False,
-    on_update: OnUpdate | None = None,
-) -> Any:
-    """:meth:`Client.run` on the default client (configured from the environment).
+def _on_default_client(method: Callable[Concatenate[Client, P], R]) -> Callable[P, R]:
+    """A module-level function calling ``method`` on the default client: its signature is the
+    method's own, declared once."""
 
-    >>> replicate_ext.run("demo/hello", input={"name": "Ada"})   # doctest: +SKIP
-    """
-    return default_client().run(
-        ref,
-        input,
-        deployment=deployment,
-        wait=wait,
-        timeout=timeout,
-        webhook=webhook,
-        webhook_events_filter=webhook_events_filter,
-        use_file_output=use_file_output,
-        file_encoding=file_encoding,
-        cancel_on_timeout=cancel_on_timeout,
-        on_update=on_update,
-    )
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return method(default_client(), *args, **kwargs)
+
+    parameters = list(inspect.signature(method).parameters.values())[1:]  # without self
+    call.__signature__ = inspect.signature(method).replace(parameters=parameters)  # type: ignore[attr-defined]
+    call.__name__ = call.__qualname__ = method.__name__
+    call.__doc__ = f"On the default client (configured from the environment): {method.__doc__}"
+    return call
 
 
-def stream(
-    ref: str | None = None,
-    input: Mapping[str, Any] | None = None,
-    **kwargs: Any,
-) -> Iterator[ServerSentEvent]:
-    """:meth:`Client.stream` on the default client.
-
-    >>> for event in replicate_ext.stream("demo/stream", input={"prompt": "hi"}):  # doctest: +SKIP
-    ...     print(event, end="")
-    """
-    return default_client().stream(ref, input, **kwargs)
+run = _on_default_client(Client.run)
+stream = _on_default_client(Client.stream)
 
 
 def paginate(source: Page[T] | ListCall[T]) -> Iterator[T]:
