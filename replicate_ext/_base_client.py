@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Self, TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -67,6 +67,17 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     if port is None:
         port = 443 if url.scheme == "https" else 80
     return (url.scheme, url.host, port)
+
+
+class ClientSettings(TypedDict, total=False):
+    """The settings every client takes (see :class:`BaseAPIClient`)."""
+
+    api_token: str | None
+    base_url: str | httpx.URL | None
+    timeout: _config.TimeoutTypes
+    max_retries: int | None
+    user_agent: str | None
+    headers: Mapping[str, str] | None
 
 
 class BaseAPIClient:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 
@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from .types import Prediction
 
 _ENCODINGS = ("auto", "data_uri", "upload")
+
+
+class CreateTarget(TypedDict):
+    """Where a create goes: exactly one of these is set (see ``build_create_request``)."""
+
+    version: str | None
+    model: str | None
+    deployment: str | None
 
 
 @attrs.frozen
@@ -36,6 +44,10 @@ class RunPlan:
     def label(self) -> str | None:
         """What runs, for logs and traces (no input values)."""
         return self.deployment or self.model or self.version
+
+    @property
+    def target(self) -> CreateTarget:
+        return CreateTarget(version=self.version, model=self.model, deployment=self.deployment)
 
     @property
     def deadline(self) -> Deadline | None:

@@ -25,6 +25,7 @@ from ._errors import (
     decode_json,
 )
 from ._refs import DeploymentLike, Ref, validate_id
+from ._run import CreateTarget, plan_run
 from .types import Prediction
 
 if TYPE_CHECKING:
@@ -312,6 +313,10 @@ class StreamPlan:
         """What runs, for logs and traces (no input values)."""
         return self.deployment or self.model or self.version
 
+    @property
+    def target(self) -> CreateTarget:
+        return CreateTarget(version=self.version, model=self.model, deployment=self.deployment)
+
 
 def plan_stream(
     ref: Ref | None,
@@ -335,8 +340,6 @@ def plan_stream(
         elif not isinstance(prediction, Prediction):
             raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
         return StreamPlan(existing=prediction, max_reconnects=max_reconnects)
-    from ._run import plan_run
-
     plan = plan_run(
         ref,
         deployment,

@@ -117,9 +117,7 @@ async def follow_stream_async(
                 dict(input or {}), strategy=file_encoding, upload=upload
             )
             target = await predictions.create(
-                version=plan.version,
-                model=plan.model,
-                deployment=plan.deployment,
+                **plan.target,
                 input=encoded,
                 webhook=webhook,
                 webhook_events_filter=webhook_events_filter,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
 from .. import _config
-from .._base_client import DEFAULT_LIMITS, BaseAPIClient
+from .._base_client import DEFAULT_LIMITS, BaseAPIClient, ClientSettings
 from .._deadline import Deadline
 from .._errors import error_from_response
 from .._io import sleep
@@ -40,24 +40,12 @@ class SyncAPIClient(BaseAPIClient):
     def __init__(
         self,
         *,
-        api_token: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: _config.TimeoutTypes = None,
-        max_retries: int | None = None,
-        user_agent: str | None = None,
-        headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         rate_limits: RateLimits | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> None:
-        super().__init__(
-            api_token=api_token,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            user_agent=user_agent,
-            headers=headers,
-        )
+        super().__init__(**settings)
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._owns_http = http_client is None

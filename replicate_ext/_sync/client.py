@@ -359,9 +359,7 @@ class Client:
             created_at = time.monotonic()
             prefer_wait = plan.prefer_wait_now()
             request = build_create_request(
-                version=plan.version,
-                model=plan.model,
-                deployment=plan.deployment,
+                **plan.target,
                 input=encoded,
                 webhook=webhook,
                 webhook_events_filter=webhook_events_filter,

@@ -116,9 +116,7 @@ def follow_stream(
         if target is None:
             encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=upload)
             target = predictions.create(
-                version=plan.version,
-                model=plan.model,
-                deployment=plan.deployment,
+                **plan.target,
                 input=encoded,
                 webhook=webhook,
                 webhook_events_filter=webhook_events_filter,
