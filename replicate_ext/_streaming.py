@@ -25,7 +25,7 @@ from ._errors import (
     decode_json,
 )
 from ._refs import DeploymentLike, Ref, validate_id
-from ._run import CreateTarget, plan_run
+from ._run import RunPlan, plan_run
 from .types import Prediction
 
 if TYPE_CHECKING:
@@ -299,23 +299,16 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
 
 @attrs.frozen
 class StreamPlan:
-    """What ``stream()`` will do, decided before any request: follow ``existing``, or create a
-    prediction of exactly one of ``version``, ``model`` or ``deployment``."""
+    """What ``stream()`` will do, decided before any request: follow an existing prediction
+    (``source`` is it or its id), or create one as ``run()`` would (``source`` is that plan)."""
 
-    existing: Prediction | str | None
+    source: Prediction | str | RunPlan
     max_reconnects: int
-    version: str | None = None
-    model: str | None = None
-    deployment: str | None = None
 
     @property
     def label(self) -> str | None:
         """What runs, for logs and traces (no input values)."""
-        return self.deployment or self.model or self.version
-
-    @property
-    def target(self) -> CreateTarget:
-        return CreateTarget(version=self.version, model=self.model, deployment=self.deployment)
+        return self.source.label if isinstance(self.source, RunPlan) else None
 
 
 def plan_stream(
@@ -339,7 +332,7 @@ def plan_stream(
             validate_id(prediction, "prediction id")
         elif not isinstance(prediction, Prediction):
             raise TypeError(f"prediction must be a Prediction or an id, got {prediction!r}")
-        return StreamPlan(existing=prediction, max_reconnects=max_reconnects)
+        return StreamPlan(prediction, max_reconnects)
     plan = plan_run(
         ref,
         deployment,
@@ -349,4 +342,4 @@ def plan_stream(
         file_encoding=file_encoding,
         webhook_events_filter=webhook_events_filter,
     )
-    return StreamPlan(None, max_reconnects, plan.version, plan.model, plan.deployment)
+    return StreamPlan(plan, max_reconnects)

@@ -11,6 +11,7 @@ import httpx
 
 from .._errors import keep_prediction_id
 from .._io import call_hook_async, sleep_async
+from .._run import RunPlan
 from .._streaming import (
     DEFAULT_MAX_RECONNECTS,
     DROPPED,
@@ -109,21 +110,23 @@ async def follow_stream_async(
     """What ``client.stream()`` runs once iterated (its arguments were checked by then):
     create the prediction (or take the given one) and follow its events."""
     lifecycle = PredictionSpan(requester.tracer, "stream", plan.label)
-    target = plan.existing
     created: str | None = None  # the id of a prediction this call creates
     try:
-        if target is None:
+        if isinstance(plan.source, RunPlan):
             encoded = await encode_inputs_async(
                 dict(input or {}), strategy=file_encoding, upload=upload
             )
-            target = await predictions.create(
-                **plan.target,
+            new = await predictions.create(
+                **plan.source.target,
                 input=encoded,
                 webhook=webhook,
                 webhook_events_filter=webhook_events_filter,
                 stream=True,
             )
-            created = target.id
+            target: Prediction | str = new
+            created = new.id
+        else:
+            target = plan.source
         if on_update is not None and isinstance(target, str):
             target = await predictions.get(target)  # the hook gets a Prediction
         if not isinstance(target, str):

@@ -12,6 +12,7 @@ import httpx
 
 from .._errors import keep_prediction_id
 from .._io import call_hook, sleep
+from .._run import RunPlan
 from .._streaming import (
     DEFAULT_MAX_RECONNECTS,
     DROPPED,
@@ -110,19 +111,21 @@ def follow_stream(
     """What ``client.stream()`` runs once iterated (its arguments were checked by then):
     create the prediction (or take the given one) and follow its events."""
     lifecycle = PredictionSpan(requester.tracer, "stream", plan.label)
-    target = plan.existing
     created: str | None = None  # the id of a prediction this call creates
     try:
-        if target is None:
+        if isinstance(plan.source, RunPlan):
             encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=upload)
-            target = predictions.create(
-                **plan.target,
+            new = predictions.create(
+                **plan.source.target,
                 input=encoded,
                 webhook=webhook,
                 webhook_events_filter=webhook_events_filter,
                 stream=True,
             )
-            created = target.id
+            target: Prediction | str = new
+            created = new.id
+        else:
+            target = plan.source
         if on_update is not None and isinstance(target, str):
             target = predictions.get(target)  # the hook gets a Prediction
         if not isinstance(target, str):
