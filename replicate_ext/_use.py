@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import attrs
 
-from . import _schema
+from . import _schema, _schema_types
 from ._errors import ReplicateError
 from ._files import AsyncFileOutput, FileOutput, encode_inputs, encode_inputs_async
 from ._refs import ModelRef, parse_ref
@@ -149,15 +149,15 @@ class SchemaCache:
 
 def _output_annotation(output: Mapping[str, Any], file_type: Any) -> Any:
     """What a call returns: iterators come back whole (a list, or ``str`` when concatenated)."""
-    if not _schema.describes_output(output):
+    if not _schema_types.describes_output(output):
         return Any
-    if _schema.is_iterator(output):
-        if _schema.concatenates(output):
+    if _schema_types.is_iterator(output):
+        if _schema_types.concatenates(output):
             return str
         items = output.get("items")
-        item = _schema.python_annotation(items, file_type=file_type) if items else Any
+        item = _schema_types.python_annotation(items, file_type=file_type) if items else Any
         return list[item]  # type: ignore[valid-type]
-    return _schema.python_annotation(output, file_type=file_type)
+    return _schema_types.python_annotation(output, file_type=file_type)
 
 
 def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signature:
@@ -165,7 +165,7 @@ def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signatu
     (documented ones, None for optional inputs) and the output type."""
     parameters = []
     for field in schema.inputs.fields:
-        annotation = _schema.python_annotation(
+        annotation = _schema_types.python_annotation(
             field.schema, file_type=_schema.FileInput, optional=field.optional
         )
         if field.required:
@@ -179,7 +179,7 @@ def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signatu
                 field.python_name,
                 inspect.Parameter.KEYWORD_ONLY,
                 default=default,
-                annotation=_schema.described(annotation, field.description),
+                annotation=_schema_types.described(annotation, field.description),
             )
         )
     returns = _output_annotation(schema.output, file_output)
@@ -258,12 +258,12 @@ class _TypedModelBase:
     def _shape(self, output: Any, wrap_outputs: Callable[[Any], Any]) -> Any:
         """File URLs become file outputs through the client's ``wrap_outputs``: where the
         output schema marks them, else (no output schema) wherever a URL is recognised."""
-        if _schema.describes_output(self._schema.output):
-            return _schema.shape_output(self._schema.output, output, wrap_outputs)
+        if _schema_types.describes_output(self._schema.output):
+            return _schema_types.shape_output(self._schema.output, output, wrap_outputs)
         return wrap_outputs(output)
 
     def _shape_item(self, data: str, make_file: Callable[[str], Any]) -> Any:
-        return _schema.shape_stream_item(self._schema.output, data, make_file)
+        return _schema_types.shape_stream_item(self._schema.output, data, make_file)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._schema.ref!r}, version={self._schema.version!r})"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .. import _schema
+from .. import _schema, _schema_types
 from .._errors import ReplicateError
 from .._files import encode_inputs, encode_inputs_async
 from .._use import schema_cache
@@ -80,7 +80,7 @@ class Pinned:
         self._warn_if_outdated(client)
         events = client.stream(self.ref, input=checked)
         return (
-            _schema.shape_stream_item(self.output_schema, event.data, client.wrap_outputs)
+            _schema_types.shape_stream_item(self.output_schema, event.data, client.wrap_outputs)
             for event in events
             if event.event == "output"
         )
@@ -118,7 +118,7 @@ class Pinned:
         await self._async_warn_if_outdated(client)
         async for event in client.stream(self.ref, input=checked):
             if event.event == "output":
-                yield _schema.shape_stream_item(
+                yield _schema_types.shape_stream_item(
                     self.output_schema, event.data, client.wrap_outputs
                 )
 
@@ -142,7 +142,7 @@ class Pinned:
             )
 
     def _shape(self, output: Any, make_file: Any) -> Any:
-        return _schema.shape_output(self.output_schema, output, make_file)
+        return _schema_types.shape_output(self.output_schema, output, make_file)
 
 
 def _sync_client(client: Client | None) -> Client:
