@@ -13,7 +13,6 @@ from replicate_api.api.predictions import cancel as _cancel
 from replicate_api.api.predictions import create as _version_create
 from replicate_api.api.predictions import get as _get
 from replicate_api.api.predictions import list as _list
-from replicate_api.models.model_input import ModelInput
 from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
@@ -22,9 +21,11 @@ from .._config import timeout_for_prefer_wait
 from .._deadline import Deadline
 from .._refs import (
     DeploymentLike,
+    DeploymentRef,
     ModelLike,
     ModelRef,
     VersionLike,
+    VersionRef,
     id_of,
     parse_deployment,
     parse_ref,
@@ -33,9 +34,7 @@ from .._refs import (
 from .._sync.api_client import SyncAPIClient
 from .._wait import prefer_header, prefer_wait_seconds
 from ..types import Prediction
-from ._base import (
-    optional,
-)
+from ._base import checked_run_fields, optional, within_deadline
 
 __all__ = [
     "build_create_request",
@@ -78,40 +77,22 @@ def build_create_request(
             "pass exactly one of version=, model= or deployment="
             + (f" (got {', '.join(given)})" if given else "")
         )
-    if not isinstance(input, Mapping):
-        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
-    if webhook_events_filter is not None and isinstance(webhook_events_filter, str):
-        raise TypeError("webhook_events_filter must be a list of event names, not a string")
-    events: Any = optional(list(webhook_events_filter) if webhook_events_filter else None)
+    body_input, events = checked_run_fields(input, webhook_events_filter)
     prefer = optional(prefer_header(prefer_wait) if prefer_wait is not None else None)
     cancel = optional(cancel_after)
-    body_input = ModelInput.from_dict(input)
 
-    if deployment is not None:
-        ref = parse_deployment(deployment)
-        return _deployment_create.build_request(
-            ref.owner,
-            ref.name,
-            body=PredictionRequest(
-                input_=body_input,
-                stream=optional(stream),
-                webhook=optional(webhook),
-                webhook_events_filter=events,
-            ),
-            prefer=prefer,
-            cancel_after=cancel,
-        )
     if version is not None:
-        target = parse_version(version)
-    else:
-        assert model is not None  # exactly one of the three was given
+        target: ModelRef | VersionRef | DeploymentRef = parse_version(version)
+    elif model is not None:
         target = parse_ref(model)
-    if isinstance(target, ModelRef):
-        return _model_create.build_request(
-            target.owner,
-            target.name,
-            body=PredictionRequest(
+    else:
+        assert deployment is not None  # exactly one of the three was given
+        target = parse_deployment(deployment)
+    if isinstance(target, VersionRef):
+        return _version_create.build_request(
+            body=VersionPredictionRequest(
                 input_=body_input,
+                version=target.id,
                 stream=optional(stream),
                 webhook=optional(webhook),
                 webhook_events_filter=events,
@@ -119,10 +100,17 @@ def build_create_request(
             prefer=prefer,
             cancel_after=cancel,
         )
-    return _version_create.build_request(
-        body=VersionPredictionRequest(
+    # The official-model and deployment routes take the same body.
+    build = (
+        _deployment_create.build_request
+        if isinstance(target, DeploymentRef)
+        else _model_create.build_request
+    )
+    request: dict[str, Any] = build(
+        target.owner,
+        target.name,
+        body=PredictionRequest(
             input_=body_input,
-            version=target.id,
             stream=optional(stream),
             webhook=optional(webhook),
             webhook_events_filter=events,
@@ -130,6 +118,7 @@ def build_create_request(
         prefer=prefer,
         cancel_after=cancel,
     )
+    return request
 
 
 def list_request(
@@ -151,17 +140,11 @@ def _id(prediction: str | Prediction) -> str:
 
 
 def get_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
-    request = _get.build_request(_id(prediction_id))
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_get.build_request(_id(prediction_id)), deadline)
 
 
 def cancel_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
-    request = _cancel.build_request(_id(prediction_id))
-    # Canceling twice is harmless, so a lost response may be retried like a GET.
-    request["idempotent"] = True
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_cancel.build_request(_id(prediction_id)), deadline, idempotent=True)
 
 
 def sendable_create(
