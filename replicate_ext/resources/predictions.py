@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from replicate_api.api.deployments import predictions_create as _deployment_create
 from replicate_api.api.models import predictions_create as _model_create
@@ -19,6 +19,7 @@ from replicate_api.models.version_prediction_request import VersionPredictionReq
 from .._async.api_client import AsyncAPIClient
 from .._config import timeout_for_prefer_wait
 from .._deadline import Deadline
+from .._options import RequestOptions
 from .._refs import (
     DeploymentLike,
     DeploymentRef,
@@ -37,6 +38,8 @@ from ..types import Prediction
 from ._base import checked_run_fields, optional, within_deadline
 
 __all__ = [
+    "CreateFields",
+    "CreateOptions",
     "build_create_request",
     "cancel_request",
     "get_request",
@@ -44,11 +47,44 @@ __all__ = [
     "parse_prediction",
     "prefer_seconds",
     "sendable_create",
+    "split_create_options",
 ]
 
 
 def parse_prediction(data: Mapping[str, Any]) -> Prediction:
     return Prediction.from_dict(data)
+
+
+class CreateFields(TypedDict, total=False):
+    """What a prediction create takes besides its target, ``input`` and ``wait``: declared
+    once for ``predictions.create``, ``deployments.predictions.create`` and the request
+    builder."""
+
+    webhook: str | None
+    """A URL the API POSTs the prediction to as it progresses."""
+    webhook_events_filter: Sequence[str] | None
+    """Which events reach the webhook: ``start``, ``output``, ``logs``, ``completed``."""
+    stream: bool | None
+    """Ask for an output stream URL (what ``stream()`` follows)."""
+    cancel_after: str | None
+    """Have the API cancel the prediction after this long (e.g. ``"5m"``)."""
+
+
+class CreateOptions(CreateFields, RequestOptions, total=False):
+    """A create's keywords: its fields, then the per-call request options."""
+
+
+_FIELD_NAMES = frozenset(CreateFields.__annotations__)
+
+
+def split_create_options(options: CreateOptions) -> tuple[CreateFields, RequestOptions]:
+    """``(fields for the request builder, per-call request options)``; unknown keywords are
+    left with the request options, which refuse them."""
+    fields: dict[str, Any] = {}
+    rest: dict[str, Any] = {}
+    for key, value in options.items():
+        (fields if key in _FIELD_NAMES else rest)[key] = value
+    return cast(CreateFields, fields), cast(RequestOptions, rest)
 
 
 def build_create_request(
@@ -57,11 +93,8 @@ def build_create_request(
     model: ModelLike | None = None,
     deployment: DeploymentLike | None = None,
     input: Mapping[str, Any],
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
-    stream: bool | None = None,
     prefer_wait: int | None = None,
-    cancel_after: str | None = None,
+    **fields: Unpack[CreateFields],
 ) -> dict[str, Any]:
     """Route a create to the right endpoint and build its request (no I/O).
 
@@ -77,9 +110,10 @@ def build_create_request(
             "pass exactly one of version=, model= or deployment="
             + (f" (got {', '.join(given)})" if given else "")
         )
-    body_input, events = checked_run_fields(input, webhook_events_filter)
+    body_input, events = checked_run_fields(input, fields.get("webhook_events_filter"))
     prefer = optional(prefer_header(prefer_wait) if prefer_wait is not None else None)
-    cancel = optional(cancel_after)
+    cancel = optional(fields.get("cancel_after"))
+    stream, webhook = optional(fields.get("stream")), optional(fields.get("webhook"))
 
     if version is not None:
         target: ModelRef | VersionRef | DeploymentRef = parse_version(version)
@@ -93,8 +127,8 @@ def build_create_request(
             body=VersionPredictionRequest(
                 input_=body_input,
                 version=target.id,
-                stream=optional(stream),
-                webhook=optional(webhook),
+                stream=stream,
+                webhook=webhook,
                 webhook_events_filter=events,
             ),
             prefer=prefer,
@@ -111,8 +145,8 @@ def build_create_request(
         target.name,
         body=PredictionRequest(
             input_=body_input,
-            stream=optional(stream),
-            webhook=optional(webhook),
+            stream=stream,
+            webhook=webhook,
             webhook_events_filter=events,
         ),
         prefer=prefer,
