@@ -111,10 +111,16 @@ def build_create_request(
             + (f" (got {', '.join(given)})" if given else "")
         )
     body_input, events = checked_run_fields(input, fields.get("webhook_events_filter"))
-    prefer = optional(prefer_header(prefer_wait) if prefer_wait is not None else None)
-    cancel = optional(fields.get("cancel_after"))
-    stream, webhook = optional(fields.get("stream")), optional(fields.get("webhook"))
-
+    body: dict[str, Any] = {
+        "input_": body_input,
+        "stream": optional(fields.get("stream")),
+        "webhook": optional(fields.get("webhook")),
+        "webhook_events_filter": events,
+    }
+    headers: dict[str, Any] = {
+        "prefer": optional(prefer_header(prefer_wait) if prefer_wait is not None else None),
+        "cancel_after": optional(fields.get("cancel_after")),
+    }
     if version is not None:
         target: ModelRef | VersionRef | DeploymentRef = parse_version(version)
     elif model is not None:
@@ -123,35 +129,16 @@ def build_create_request(
         assert deployment is not None  # exactly one of the three was given
         target = parse_deployment(deployment)
     if isinstance(target, VersionRef):
-        return _version_create.build_request(
-            body=VersionPredictionRequest(
-                input_=body_input,
-                version=target.id,
-                stream=stream,
-                webhook=webhook,
-                webhook_events_filter=events,
-            ),
-            prefer=prefer,
-            cancel_after=cancel,
-        )
+        versioned = VersionPredictionRequest(version=target.id, **body)
+        request: dict[str, Any] = _version_create.build_request(body=versioned, **headers)
+        return request
     # The official-model and deployment routes take the same body.
     build = (
         _deployment_create.build_request
         if isinstance(target, DeploymentRef)
         else _model_create.build_request
     )
-    request: dict[str, Any] = build(
-        target.owner,
-        target.name,
-        body=PredictionRequest(
-            input_=body_input,
-            stream=stream,
-            webhook=webhook,
-            webhook_events_filter=events,
-        ),
-        prefer=prefer,
-        cancel_after=cancel,
-    )
+    request = build(target.owner, target.name, body=PredictionRequest(**body), **headers)
     return request
 
 

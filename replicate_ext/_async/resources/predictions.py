@@ -56,13 +56,9 @@ class AsyncPredictions(AsyncResource):
         fields, request_options = split_create_options(options)
         prefer_wait = prefer_seconds(wait)
         request = build_create_request(
-            version=version,
-            model=model,
-            deployment=deployment,
-            input=input,
-            prefer_wait=prefer_wait,
-            **fields,
-        )
+            version=version, model=model, deployment=deployment, input=input,
+            prefer_wait=prefer_wait, **fields,
+        )  # fmt: skip
         return await self._create(request, prefer_wait, options=request_options)
 
     async def _create(

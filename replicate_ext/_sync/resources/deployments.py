@@ -72,14 +72,7 @@ class Deployments(SyncResource):
         max_instances: int,
         **options: Unpack[RequestOptions],
     ) -> Deployment:
-        request = create_request(
-            name=name,
-            model=model,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
+        request = create_request(name, model, version, hardware, min_instances, max_instances)
         return Deployment.from_dict(as_dict(self._json(request, options)))
 
     def update(
@@ -92,13 +85,7 @@ class Deployments(SyncResource):
         max_instances: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Deployment:
-        request = update_request(
-            deployment,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
+        request = update_request(deployment, version, hardware, min_instances, max_instances)
         return Deployment.from_dict(as_dict(self._json(request, options)))
 
     def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:

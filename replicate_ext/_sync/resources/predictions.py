@@ -57,13 +57,9 @@ class Predictions(SyncResource):
         fields, request_options = split_create_options(options)
         prefer_wait = prefer_seconds(wait)
         request = build_create_request(
-            version=version,
-            model=model,
-            deployment=deployment,
-            input=input,
-            prefer_wait=prefer_wait,
-            **fields,
-        )
+            version=version, model=model, deployment=deployment, input=input,
+            prefer_wait=prefer_wait, **fields,
+        )  # fmt: skip
         return self._create(request, prefer_wait, options=request_options)
 
     def _create(
