@@ -61,7 +61,6 @@ RENAMES = {
     "wrap_outputs_async": "wrap_outputs",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
-    "encode_inputs_async": "encode_inputs",
     # httpx
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",
