@@ -181,12 +181,7 @@ def plan_batch(
         webhook_events_filter=webhook_events_filter,
     )
     options = BatchOptions(
-        plan=plan,
-        timeout=timeout,
-        webhook=webhook,
-        webhook_events_filter=webhook_events_filter,
-        use_file_output=use_file_output,
-        file_encoding=file_encoding,
+        plan, timeout, webhook, webhook_events_filter, use_file_output, file_encoding
     )
     return options, tasks
 

@@ -6,7 +6,7 @@ Everything here is pure: :func:`error_from_response` only looks at an already-re
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -61,6 +61,16 @@ class MissingAPITokenError(ReplicateError):
     """No API token was given and ``REPLICATE_API_TOKEN`` is not set."""
 
 
+class ResponseFields(TypedDict, total=False):
+    """What an :class:`APIError` carries besides its message and status (each may be left
+    out)."""
+
+    title: str | None
+    detail: str | None
+    body: Any
+    response: httpx.Response | None
+
+
 class APIError(ReplicateError):
     """The API answered with an HTTP error status.
 
@@ -74,22 +84,16 @@ class APIError(ReplicateError):
     body: Any
     response: httpx.Response | None
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int,
-        title: str | None = None,
-        detail: str | None = None,
-        body: Any = None,
-        response: httpx.Response | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, status: int, **fields: Unpack[ResponseFields]) -> None:
         super().__init__(message)
+        unknown = fields.keys() - ResponseFields.__annotations__.keys()
+        if unknown:
+            raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
         self.status = status
-        self.title = title
-        self.detail = detail
-        self.body = body
-        self.response = response
+        self.title = fields.get("title")
+        self.detail = fields.get("detail")
+        self.body = fields.get("body")
+        self.response = fields.get("response")
 
     @property
     def status_code(self) -> int:
@@ -139,15 +143,10 @@ class RateLimitError(APIError):
         message: str,
         *,
         status: int,
-        title: str | None = None,
-        detail: str | None = None,
-        body: Any = None,
-        response: httpx.Response | None = None,
         retry_after: float | None = None,
+        **fields: Unpack[ResponseFields],
     ) -> None:
-        super().__init__(
-            message, status=status, title=title, detail=detail, body=body, response=response
-        )
+        super().__init__(message, status=status, **fields)
         self.retry_after = retry_after
 
 
@@ -331,20 +330,14 @@ def error_from_response(response: httpx.Response, *, api_token: str | None = Non
         message = f"{message}: {detail}"
     message = _scrub(message, api_token)
 
+    fields: ResponseFields = {"title": title, "detail": detail, "body": body, "response": response}
     if status == 429:
-        return RateLimitError(
-            message,
-            status=status,
-            title=title,
-            detail=detail,
-            body=body,
-            response=response,
-            retry_after=retry_after_of(response, body),
-        )
+        retry_after = retry_after_of(response, body)
+        return RateLimitError(message, status=status, retry_after=retry_after, **fields)
     cls = _ERROR_BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIError
-    return cls(message, status=status, title=title, detail=detail, body=body, response=response)
+    return cls(message, status=status, **fields)
 
 
 def _sent_token(request: httpx.Request) -> str | None:

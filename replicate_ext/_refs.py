@@ -50,14 +50,17 @@ _WHITESPACE_RE = re.compile(r"\s")
 
 
 @attrs.frozen
-class ModelRef:
-    """An ``owner/name`` model, run through the official-model route."""
-
+class _OwnerName:
     owner: str
     name: str
 
     def __str__(self) -> str:
         return f"{self.owner}/{self.name}"
+
+
+@attrs.frozen
+class ModelRef(_OwnerName):
+    """An ``owner/name`` model, run through the official-model route."""
 
 
 @attrs.frozen
@@ -75,14 +78,8 @@ class VersionRef:
 
 
 @attrs.frozen
-class DeploymentRef:
+class DeploymentRef(_OwnerName):
     """An ``owner/name`` deployment."""
-
-    owner: str
-    name: str
-
-    def __str__(self) -> str:
-        return f"{self.owner}/{self.name}"
 
 
 def _require_str(value: object, what: str) -> str:
@@ -121,11 +118,16 @@ def version_id_of(value: str | Version) -> str:
     return validate_version_id(_sdk_object(value, _types.Version, "version id").id)
 
 
-def _owner_name_text(value: object, kind: type[Model] | type[Deployment], what: str) -> str:
-    if isinstance(value, str):
-        return value
-    found = _sdk_object(value, kind, what)
-    return f"{found.owner}/{found.name}"
+def _owner_name(
+    value: object, kind: type[Model] | type[Deployment], what: str, shown_as: str
+) -> tuple[str, str]:
+    """``(owner, name)`` of an ``"owner/name"`` string or of a ``kind`` the SDK returned."""
+    if not isinstance(value, str):
+        found = _sdk_object(value, kind, what)
+        value = f"{found.owner}/{found.name}"
+    if m := _OWNER_NAME_RE.fullmatch(value):
+        return m.group(1), m.group(2)
+    raise ValueError(f"invalid {shown_as} {value!r}: expected 'owner/name'")
 
 
 def parse_ref(ref: str | Model | Version) -> ModelRef | VersionRef:
@@ -168,10 +170,7 @@ def parse_version(version: str | Version) -> ModelRef | VersionRef:
 
 def parse_model_name(model: str | Model) -> tuple[str, str]:
     """Split ``"owner/name"`` (no version), or a Model the SDK returned, into its parts."""
-    model = _require_str(_owner_name_text(model, _types.Model, "model"), "model")
-    if m := _OWNER_NAME_RE.fullmatch(model):
-        return m.group(1), m.group(2)
-    raise ValueError(f"invalid model name {model!r}: expected 'owner/name'")
+    return _owner_name(model, _types.Model, "model", "model name")
 
 
 def parse_versioned_model(ref: str) -> VersionRef:
@@ -184,11 +183,7 @@ def parse_versioned_model(ref: str) -> VersionRef:
 
 def parse_deployment(deployment: str | Deployment) -> DeploymentRef:
     """Parse a deployment ``"owner/name"``, or take a Deployment the SDK returned."""
-    text = _owner_name_text(deployment, _types.Deployment, "deployment")
-    deployment = _require_str(text, "deployment")
-    if m := _OWNER_NAME_RE.fullmatch(deployment):
-        return DeploymentRef(owner=m.group(1), name=m.group(2))
-    raise ValueError(f"invalid deployment {deployment!r}: expected 'owner/name'")
+    return DeploymentRef(*_owner_name(deployment, _types.Deployment, "deployment", "deployment"))
 
 
 def _is_version_id(value: str) -> bool:

@@ -1,5 +1,6 @@
 """Pure reading of a model version's Cog-style OpenAPI schema: its inputs as typed fields,
-validation of keyword arguments against them, and shaping of outputs.
+and validation of keyword arguments against them (what the schema means in Python, and
+outputs shaped by it: ``_schema_types.py``).
 
 A version's ``openapi_schema`` keeps the inputs in ``components.schemas.Input`` (an object
 schema whose properties carry ``type``, ``default``, ``description``, ``enum``, ``minimum``,
@@ -15,9 +16,9 @@ import keyword
 import os
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
-from typing import IO, Annotated, Any, Literal, TypeAlias
+from typing import IO, Any, TypeAlias
 
 import attrs
 
@@ -32,9 +33,7 @@ __all__ = [
     "InputValidationError",
     "input_spec",
     "output_schema",
-    "python_annotation",
     "resolve",
-    "shape_output",
     "validate_input",
 ]
 
@@ -325,7 +324,7 @@ _TYPE_NAMES = {
 def _type_words(schema: Mapping[str, Any]) -> str:
     if "enum" in schema:
         return "one of " + ", ".join(repr(v) for v in schema["enum"])
-    if _is_file(schema):
+    if is_file_schema(schema):
         return "a file (URL, Path, bytes or open binary file)"
     kind = schema.get("type")
     if kind == "array" and isinstance(schema.get("items"), Mapping):
@@ -333,7 +332,8 @@ def _type_words(schema: Mapping[str, Any]) -> str:
     return _TYPE_NAMES.get(kind, "any value") if isinstance(kind, str) else "any value"
 
 
-def _is_file(schema: Mapping[str, Any]) -> bool:
+def is_file_schema(schema: Mapping[str, Any]) -> bool:
+    """A string with ``format: uri``: Cog's file inputs and outputs."""
     return schema.get("type") == "string" and schema.get("format") == "uri"
 
 
@@ -359,7 +359,7 @@ def check_value(schema: Mapping[str, Any], value: Any, name: str = "value") -> s
     """What is wrong with one value for its property schema, or None when it is fine."""
     if value is None:
         return None if schema.get("nullable") else f"must be {_type_words(schema)}, got None"
-    if _is_file(schema):
+    if is_file_schema(schema):
         if isinstance(value, str):
             if _is_uri(value):
                 return None
@@ -447,99 +447,3 @@ def _check_string(schema: Mapping[str, Any], value: str) -> str | None:
     if isinstance(pattern, str) and re.search(pattern, value) is None:
         return f"must match {pattern}, got {_shown(value)}"
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Python types
-
-
-def python_annotation(schema: Mapping[str, Any], *, file_type: Any, optional: bool = False) -> Any:
-    """The Python type a property accepts: ``Literal[...]`` for enums, ``file_type`` for files,
-    ``list[...]`` for arrays, ``X | None`` when it is optional."""
-    annotation = _annotation(schema, file_type)
-    if optional or schema.get("nullable"):
-        return annotation | None
-    return annotation
-
-
-def _annotation(schema: Mapping[str, Any], file_type: Any) -> Any:
-    enum = schema.get("enum")
-    if isinstance(enum, list) and enum:
-        return Literal[tuple(enum)]
-    if _is_file(schema):
-        return file_type
-    kind = schema.get("type")
-    if kind == "array":
-        items = schema.get("items")
-        item = _annotation(items, file_type) if isinstance(items, Mapping) else Any
-        return list[item]  # type: ignore[valid-type]
-    simple: dict[Any, Any] = {
-        "string": str,
-        "integer": int,
-        "number": float,
-        "boolean": bool,
-        "object": dict[str, Any],
-    }
-    return simple.get(kind, Any)
-
-
-def described(annotation: Any, description: str) -> Any:
-    """``Annotated[annotation, description]`` (editors and ``help()`` show both)."""
-    return Annotated[annotation, description] if description else annotation
-
-
-# --------------------------------------------------------------------------------------------
-# Outputs
-
-
-def is_iterator(schema: Mapping[str, Any]) -> bool:
-    return schema.get("type") == "array" and schema.get("x-cog-array-type") == "iterator"
-
-
-def concatenates(schema: Mapping[str, Any]) -> bool:
-    """An iterator of strings meant to be read as one text (a language model's tokens)."""
-    return is_iterator(schema) and schema.get("x-cog-array-display") == "concatenate"
-
-
-def describes_output(schema: Mapping[str, Any]) -> bool:
-    return any(key in schema for key in ("type", "properties", "items", "enum"))
-
-
-def shape_output(schema: Mapping[str, Any], value: Any, make_file: Callable[[str], Any]) -> Any:
-    """``value`` shaped by its output schema: strings with ``format: uri`` become file outputs
-    (through ``make_file``), iterator-of-string outputs meant to be concatenated are joined.
-    Nothing else is guessed: a plain string output stays a string even when it is a URL."""
-    if value is None:
-        return None
-    if _is_file(schema) and isinstance(value, str):
-        return make_file(value)
-    items = schema.get("items")
-    if isinstance(value, list):
-        item_schema = items if isinstance(items, Mapping) else {}
-        shaped = [shape_output(item_schema, item, make_file) for item in value]
-        if concatenates(schema) and all(isinstance(item, str) for item in shaped):
-            return "".join(shaped)
-        return shaped
-    properties = schema.get("properties")
-    if isinstance(value, dict) and isinstance(properties, Mapping):
-        return {
-            key: shape_output(properties.get(key) or {}, item, make_file)
-            for key, item in value.items()
-        }
-    return value
-
-
-def shape_stream_item(schema: Mapping[str, Any], data: str, make_file: Callable[[str], Any]) -> Any:
-    """One streamed output event of an iterator output: its text shaped by the item schema
-    (files become file outputs; non-string items arrive as JSON text)."""
-    items = schema.get("items")
-    if not isinstance(items, Mapping):
-        return data
-    if items.get("type") not in (None, "string"):
-        import json
-
-        try:
-            return shape_output(items, json.loads(data), make_file)
-        except ValueError:
-            return data
-    return shape_output(items, data, make_file)

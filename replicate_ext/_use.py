@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import attrs
 
-from . import _schema
+from . import _schema, _schema_types
 from ._errors import ReplicateError
 from ._files import AsyncFileOutput, FileOutput, encode_inputs, encode_inputs_async
 from ._refs import ModelRef, parse_ref
@@ -149,15 +149,15 @@ class SchemaCache:
 
 def _output_annotation(output: Mapping[str, Any], file_type: Any) -> Any:
     """What a call returns: iterators come back whole (a list, or ``str`` when concatenated)."""
-    if not _schema.describes_output(output):
+    if not _schema_types.describes_output(output):
         return Any
-    if _schema.is_iterator(output):
-        if _schema.concatenates(output):
+    if _schema_types.is_iterator(output):
+        if _schema_types.concatenates(output):
             return str
         items = output.get("items")
-        item = _schema.python_annotation(items, file_type=file_type) if items else Any
+        item = _schema_types.python_annotation(items, file_type=file_type) if items else Any
         return list[item]  # type: ignore[valid-type]
-    return _schema.python_annotation(output, file_type=file_type)
+    return _schema_types.python_annotation(output, file_type=file_type)
 
 
 def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signature:
@@ -165,7 +165,7 @@ def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signatu
     (documented ones, None for optional inputs) and the output type."""
     parameters = []
     for field in schema.inputs.fields:
-        annotation = _schema.python_annotation(
+        annotation = _schema_types.python_annotation(
             field.schema, file_type=_schema.FileInput, optional=field.optional
         )
         if field.required:
@@ -179,7 +179,7 @@ def build_signature(schema: ModelSchema, *, file_output: Any) -> inspect.Signatu
                 field.python_name,
                 inspect.Parameter.KEYWORD_ONLY,
                 default=default,
-                annotation=_schema.described(annotation, field.description),
+                annotation=_schema_types.described(annotation, field.description),
             )
         )
     returns = _output_annotation(schema.output, file_output)
@@ -255,13 +255,15 @@ class _TypedModelBase:
         """The input that would be sent (defaults filled); InputValidationError otherwise."""
         return _schema.validate_input(self._schema.inputs, inputs, model=self._schema.model)
 
-    def _shape(self, output: Any, make_file: Callable[[str], Any], wrap: Callable[..., Any]) -> Any:
-        if _schema.describes_output(self._schema.output):
-            return _schema.shape_output(self._schema.output, output, make_file)
-        return wrap(output)  # no output schema: fall back to recognising URLs
+    def _shape(self, output: Any, wrap_outputs: Callable[[Any], Any]) -> Any:
+        """File URLs become file outputs through the client's ``wrap_outputs``: where the
+        output schema marks them, else (no output schema) wherever a URL is recognised."""
+        if _schema_types.describes_output(self._schema.output):
+            return _schema_types.shape_output(self._schema.output, output, wrap_outputs)
+        return wrap_outputs(output)
 
     def _shape_item(self, data: str, make_file: Callable[[str], Any]) -> Any:
-        return _schema.shape_stream_item(self._schema.output, data, make_file)
+        return _schema_types.shape_stream_item(self._schema.output, data, make_file)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._schema.ref!r}, version={self._schema.version!r})"
@@ -280,38 +282,32 @@ class TypedModel(_TypedModelBase):
     """
 
     def __init__(self, client: Client, schema: ModelSchema) -> None:
-        self._client = client
+        self._owner = client
         self._set_schema(schema)
 
     def __call__(self, **inputs: Any) -> Any:
         payload = self.validate(**inputs)
-        output = self._client.run(self._schema.ref, input=payload, use_file_output=False)
+        output = self._owner.run(self._schema.ref, input=payload, use_file_output=False)
         return self.shape(output)
 
     def shape(self, output: Any) -> Any:
         """A raw output (e.g. a created prediction's ``output``) shaped as ``model()`` does."""
-        from ._files import wrap_outputs
-
-        base = self._client._client
-        return self._shape(
-            output, lambda url: FileOutput(url, base), lambda o: wrap_outputs(o, base)
-        )
+        return self._shape(output, self._owner.wrap_outputs)
 
     def create(self, **inputs: Any) -> Prediction:
         """Validate, then start a prediction and return it without waiting."""
         payload = self.validate(**inputs)
-        encoded = encode_inputs(payload, upload=self._client._upload)
+        encoded = encode_inputs(payload, upload=self._owner.files.upload_input)
         model, version = _route(self._schema.ref)
-        return self._client.predictions.create(model=model, version=version, input=encoded)
+        return self._owner.predictions.create(model=model, version=version, input=encoded)
 
     def stream(self, **inputs: Any) -> Iterator[Any]:
         """Validate (now), then yield the output items as the model produces them (text
         tokens, or FileOutput for file items)."""
         payload = self.validate(**inputs)
-        events = self._client.stream(self._schema.ref, input=payload)
-        base = self._client._client
+        events = self._owner.stream(self._schema.ref, input=payload)
         return (
-            self._shape_item(event.data, lambda url: FileOutput(url, base))
+            self._shape_item(event.data, self._owner.wrap_outputs)
             for event in events
             if event.event == "output"
         )
@@ -319,7 +315,7 @@ class TypedModel(_TypedModelBase):
     def refresh(self) -> TypedModel:
         """Fetch the schema again; later ``use()`` of the same ref on this client gets the new
         one too."""
-        self._set_schema(_cache_of(self._client).get(self._client, self._schema.ref, refresh=True))
+        self._set_schema(schema_cache(self._owner).get(self._owner, self._schema.ref, refresh=True))
         return self
 
 
@@ -332,7 +328,7 @@ class AsyncTypedModel(_TypedModelBase):
     """
 
     def __init__(self, client: AsyncClient, schema: ModelSchema) -> None:
-        self._client = client
+        self._owner = client
         self._set_schema(schema)
 
     def _file_output_type(self) -> Any:
@@ -340,42 +336,34 @@ class AsyncTypedModel(_TypedModelBase):
 
     async def __call__(self, **inputs: Any) -> Any:
         payload = self.validate(**inputs)
-        output = await self._client.run(self._schema.ref, input=payload, use_file_output=False)
+        output = await self._owner.run(self._schema.ref, input=payload, use_file_output=False)
         return self.shape(output)
 
     def shape(self, output: Any) -> Any:
         """See :meth:`TypedModel.shape`."""
-        from ._files import wrap_outputs_async
-
-        base = self._client._client
-        return self._shape(
-            output,
-            lambda url: AsyncFileOutput(url, base),
-            lambda o: wrap_outputs_async(o, base),
-        )
+        return self._shape(output, self._owner.wrap_outputs)
 
     async def create(self, **inputs: Any) -> Prediction:
         """See :meth:`TypedModel.create`."""
         payload = self.validate(**inputs)
-        encoded = await encode_inputs_async(payload, upload=self._client._upload)
+        encoded = await encode_inputs_async(payload, upload=self._owner.files.upload_input)
         model, version = _route(self._schema.ref)
-        return await self._client.predictions.create(model=model, version=version, input=encoded)
+        return await self._owner.predictions.create(model=model, version=version, input=encoded)
 
     def stream(self, **inputs: Any) -> AsyncIterator[Any]:
         """See :meth:`TypedModel.stream`."""
         payload = self.validate(**inputs)
-        events = self._client.stream(self._schema.ref, input=payload)
-        base = self._client._client
+        events = self._owner.stream(self._schema.ref, input=payload)
         return (
-            self._shape_item(event.data, lambda url: AsyncFileOutput(url, base))
+            self._shape_item(event.data, self._owner.wrap_outputs)
             async for event in events
             if event.event == "output"
         )
 
     async def refresh(self) -> AsyncTypedModel:
         """See :meth:`TypedModel.refresh`."""
-        cache = _cache_of(self._client)
-        self._set_schema(await cache.aget(self._client, self._schema.ref, refresh=True))
+        cache = schema_cache(self._owner)
+        self._set_schema(await cache.aget(self._owner, self._schema.ref, refresh=True))
         return self
 
 
@@ -385,16 +373,18 @@ def _route(ref: str) -> tuple[str | None, str | None]:
     return (model, None) if version is None else (None, version)
 
 
-def _cache_of(client: Client | AsyncClient) -> SchemaCache:
+def schema_cache(client: Client | AsyncClient) -> SchemaCache:
+    """The client's schemas (each fetched once): ``use()``'s and generated modules'. The one
+    place outside the client that reads its private cache."""
     cache: SchemaCache = client._schemas
     return cache
 
 
 def use(client: Client, ref: str) -> TypedModel:
     """What ``Client.use`` does: fetch (or reuse) the schema, return the callable."""
-    return TypedModel(client, _cache_of(client).get(client, ref))
+    return TypedModel(client, schema_cache(client).get(client, ref))
 
 
 async def use_async(client: AsyncClient, ref: str) -> AsyncTypedModel:
     """What ``AsyncClient.use`` does."""
-    return AsyncTypedModel(client, await _cache_of(client).aget(client, ref))
+    return AsyncTypedModel(client, await schema_cache(client).aget(client, ref))

@@ -37,7 +37,7 @@ async def run_task(
             current: Prediction | str = task.attach_id
         else:
             encoded = await encode_inputs_async(
-                dict(task.input), strategy=options.file_encoding, upload=client._upload
+                dict(task.input), strategy=options.file_encoding, upload=client.files.upload_input
             )
             # Not held open (no `Prefer: wait`): the id must reach the journal before waiting.
             prediction = await client.predictions.create(

@@ -38,7 +38,7 @@ def run_task(
             current: Prediction | str = task.attach_id
         else:
             encoded = encode_inputs(
-                dict(task.input), strategy=options.file_encoding, upload=client._upload
+                dict(task.input), strategy=options.file_encoding, upload=client.files.upload_input
             )
             # Not held open (no `Prefer: wait`): the id must reach the journal before waiting.
             prediction = client.predictions.create(

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .args import positive_seconds, readable_file
+from .args import positive_seconds, readable_file, whole_number
 from .errors import EXIT_MODEL_FAILED, EXIT_OK, UsageError, describe_error
 from .formatting import format_elapsed, to_jsonable
 
@@ -38,7 +38,7 @@ def add_batch_command(subparsers: Any) -> None:
         "--out", required=True, type=Path, metavar="FILE", help="JSONL file for the results"
     )
     batch.add_argument(
-        "--concurrency", type=_positive_int, default=8, metavar="N", help="in flight (8)"
+        "--concurrency", type=whole_number(1), default=8, metavar="N", help="in flight (8)"
     )
     batch.add_argument(
         "--journal", type=Path, metavar="FILE", help="resume journal (default: OUT.journal)"
@@ -54,16 +54,6 @@ def add_batch_command(subparsers: Any) -> None:
         help="give up on one input after S seconds (default 1800)",
     )
     batch.set_defaults(handler=batch_command)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
 
 
 def read_inputs(path: Path) -> list[dict[str, Any]]:

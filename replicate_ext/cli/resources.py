@@ -44,37 +44,56 @@ def _group(subparsers: Any, name: str, help_text: str) -> Any:
     return actions
 
 
+def _action(
+    actions: Any,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    help_text: str,
+    *,
+    parents: Sequence[argparse.ArgumentParser] = (),
+    argument: tuple[str, str] | None = None,
+) -> Any:
+    """One ACTION of a command group; ``argument`` is its positional ``(name, METAVAR)``."""
+    cmd = actions.add_parser(name, parents=list(parents), help=help_text)
+    if argument is not None:
+        cmd.add_argument(argument[0], metavar=argument[1])
+    cmd.set_defaults(handler=handler)
+    return cmd
+
+
 def add_resource_commands(subparsers: Any) -> None:
     """Register every resource command group on the top-level parser."""
     js, limit = _json_parent(), _limit_parent()
+    by_id, by_model = ("id", "ID"), ("model", "OWNER/NAME")
 
     predictions = _group(subparsers, "predictions", "list, inspect and cancel predictions")
-    cmd = predictions.add_parser("list", parents=[js, limit], help="recent predictions")
-    cmd.set_defaults(handler=_cmd_predictions_list)
-    cmd = predictions.add_parser("get", parents=[js], help="one prediction, with its output")
-    cmd.add_argument("id", metavar="ID")
-    cmd.set_defaults(handler=_cmd_predictions_get)
-    cmd = predictions.add_parser("cancel", parents=[js], help="cancel a running prediction")
-    cmd.add_argument("id", metavar="ID")
-    cmd.set_defaults(handler=_cmd_predictions_cancel)
+    _action(predictions, "list", _cmd_predictions_list, "recent predictions", parents=[js, limit])
+    _action(
+        predictions, "get", _cmd_predictions_get, "one prediction, with its output",
+        parents=[js], argument=by_id,
+    )  # fmt: skip
+    _action(
+        predictions, "cancel", _cmd_predictions_cancel, "cancel a running prediction",
+        parents=[js], argument=by_id,
+    )  # fmt: skip
 
     models = _group(subparsers, "models", "look up models and their versions")
-    cmd = models.add_parser("get", parents=[js], help="a model (owner/name)")
-    cmd.add_argument("model", metavar="OWNER/NAME")
-    cmd.set_defaults(handler=_cmd_models_get)
-    cmd = models.add_parser("versions", parents=[js, limit], help="a model's versions")
-    cmd.add_argument("model", metavar="OWNER/NAME")
-    cmd.set_defaults(handler=_cmd_models_versions)
-    cmd = models.add_parser("search", parents=[js, limit], help="search public models")
-    cmd.add_argument("query", metavar="QUERY")
-    cmd.set_defaults(handler=_cmd_models_search)
+    _action(models, "get", _cmd_models_get, "a model (owner/name)", parents=[js], argument=by_model)
+    _action(
+        models, "versions", _cmd_models_versions, "a model's versions",
+        parents=[js, limit], argument=by_model,
+    )  # fmt: skip
+    _action(
+        models, "search", _cmd_models_search, "search public models",
+        parents=[js, limit], argument=("query", "QUERY"),
+    )  # fmt: skip
 
     deployments = _group(subparsers, "deployments", "look up deployments")
-    cmd = deployments.add_parser("list", parents=[js, limit], help="your deployments")
-    cmd.set_defaults(handler=_cmd_deployments_list)
-    cmd = deployments.add_parser("get", parents=[js], help="a deployment (owner/name)")
-    cmd.add_argument("deployment", metavar="OWNER/NAME")
-    cmd.set_defaults(handler=_cmd_deployments_get)
+    _action(deployments, "list", _cmd_deployments_list, "your deployments", parents=[js, limit])
+    _action(
+        deployments, "get", _cmd_deployments_get, "a deployment (owner/name)",
+        parents=[js], argument=("deployment", "OWNER/NAME"),
+    )  # fmt: skip
 
     cmd = subparsers.add_parser(
         "hardware", parents=[js], help="hardware SKUs models can run on", description=None
@@ -82,17 +101,14 @@ def add_resource_commands(subparsers: Any) -> None:
     cmd.set_defaults(handler=_cmd_hardware)
 
     files = _group(subparsers, "files", "upload, list, download and delete files")
-    cmd = files.add_parser("upload", parents=[js], help="upload a file; prints its id and URL")
+    cmd = _action(
+        files, "upload", _cmd_files_upload, "upload a file; prints its id and URL", parents=[js]
+    )
     cmd.add_argument("path", type=Path, metavar="PATH")
     cmd.add_argument("--content-type", default=None, help="default: guessed from the name")
-    cmd.set_defaults(handler=_cmd_files_upload)
-    cmd = files.add_parser("list", parents=[js, limit], help="uploaded files")
-    cmd.set_defaults(handler=_cmd_files_list)
-    cmd = files.add_parser("get", parents=[js], help="one file's metadata")
-    cmd.add_argument("id", metavar="ID")
-    cmd.set_defaults(handler=_cmd_files_get)
-    cmd = files.add_parser("download", help="download a file's content")
-    cmd.add_argument("id", metavar="ID")
+    _action(files, "list", _cmd_files_list, "uploaded files", parents=[js, limit])
+    _action(files, "get", _cmd_files_get, "one file's metadata", parents=[js], argument=by_id)
+    cmd = _action(files, "download", _cmd_files_download, "download a file", argument=by_id)
     cmd.add_argument(
         "-o",
         "--output",
@@ -103,10 +119,7 @@ def add_resource_commands(subparsers: Any) -> None:
         "(default: its name in the current directory)",
     )
     cmd.add_argument("--overwrite", action="store_true", help="replace PATH if it already exists")
-    cmd.set_defaults(handler=_cmd_files_download)
-    cmd = files.add_parser("delete", help="delete a file")
-    cmd.add_argument("id", metavar="ID")
-    cmd.set_defaults(handler=_cmd_files_delete)
+    _action(files, "delete", _cmd_files_delete, "delete a file", argument=by_id)
 
 
 def _take(client: Client, page: Page[Any], limit: int) -> list[Any]:

@@ -25,7 +25,7 @@ from .errors import (
     one_line,
 )
 from .formatting import print_json, render_output
-from .status import StatusDisplay
+from .status import StatusDisplay, Ticker
 from .transfer import check_output_dir, encode_file_inputs, save_file_output
 
 if TYPE_CHECKING:
@@ -112,28 +112,38 @@ def wait_with_updates(
     prediction: Prediction,
     *,
     timeout: float | None,
-    on_update: Callable[[Prediction], None],
+    on_update: Callable[[Prediction], object],
 ) -> Prediction:
-    """Poll ``prediction`` until it finishes, on the SDK's wait schedule with a gentler floor.
+    """Wait with ``client.wait`` (no limit when ``timeout`` is None), polls at least
+    ``POLL_FLOOR`` apart.
 
-    ``on_update`` sees every state, and the latest one again every ``DISPLAY_TICK`` so that a
-    clock can move. Raises RunTimeout when ``timeout`` seconds pass first. (The CLI's only
-    polling loop: it goes away once the SDK's run()/wait() take an update hook.)
+    ``on_update`` sees every state, and the latest one again every ``DISPLAY_TICK`` (from a
+    ticker thread) so that a clock can move between polls. Raises RunTimeout when ``timeout``
+    seconds pass first.
     """
-    from replicate_ext._wait import WaitState
+    from replicate_ext import WaitTimeoutError
 
-    state = WaitState(prediction, timeout=timeout, min_interval=POLL_FLOOR)
-    on_update(state.current)
-    while (delay := state.next_delay()) is not None:
-        wake = time.monotonic() + delay
-        while (left := wake - time.monotonic()) > 0:
-            time.sleep(min(left, DISPLAY_TICK))
-            on_update(state.current)
-        state.update(client.predictions.get(state.current.id))
-        on_update(state.current)
-    if state.timed_out:
-        raise RunTimeout
-    return state.current
+    with Ticker(on_update, prediction, DISPLAY_TICK) as ticker:
+        try:
+            return client.wait(prediction, timeout=timeout, on_update=_paced(ticker.seen))
+        except WaitTimeoutError as exc:
+            raise RunTimeout from exc
+
+
+def _paced(hook: Callable[[Prediction], object]) -> Callable[[Prediction], None]:
+    """``hook``, then a ``POLL_FLOOR`` pause while the prediction runs.
+
+    ``client.wait`` sends its next poll only after the hook returns, so polls start at least
+    ``POLL_FLOOR`` apart; past that its own schedule applies. (Stand-in for a poll-floor
+    parameter of ``client.wait``.)
+    """
+
+    def paced(prediction: Prediction) -> None:
+        hook(prediction)
+        if not prediction.is_terminal:
+            time.sleep(POLL_FLOOR)
+
+    return paced
 
 
 class _DeferredInterrupt:
@@ -240,10 +250,9 @@ class _RunCommand:
         with StatusDisplay(sys.stderr) as display:
 
             def show(prediction: Prediction) -> None:
-                self.prediction = prediction
                 display.update(prediction.status, time.monotonic() - started, prediction.logs)
 
-            wait_with_updates(
+            self.prediction = wait_with_updates(
                 self.client, self.prediction, timeout=self._remaining(started), on_update=show
             )
 

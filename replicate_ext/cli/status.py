@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TextIO, TypeVar
 
 from .formatting import format_elapsed
+
+T = TypeVar("T")
 
 
 def last_log_line(logs: str | None) -> str:
@@ -82,6 +86,48 @@ class StatusDisplay:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class Ticker(Generic[T]):
+    """Draws the latest state seen at once and again every ``interval`` seconds, from its own
+    thread, so a clock keeps moving while the caller blocks (e.g. in ``client.wait``)::
+
+        with Ticker(draw, prediction, 0.2) as ticker:
+            client.wait(prediction, on_update=ticker.seen)
+
+    ``draw`` only ever runs in one thread at a time; the last state is drawn once more in the
+    caller's thread when the block ends without an error.
+    """
+
+    def __init__(self, draw: Callable[[T], object], first: T, interval: float) -> None:
+        self._draw = draw
+        self._latest = first
+        self._interval = interval
+        self._changed = threading.Event()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="status-ticker", daemon=True)
+
+    def seen(self, state: T) -> None:
+        """Remember ``state`` and have it drawn now (a progress hook)."""
+        self._latest = state
+        self._changed.set()
+
+    def _loop(self) -> None:
+        while not self._stopped.is_set():
+            self._draw(self._latest)
+            self._changed.wait(self._interval)
+            self._changed.clear()
+
+    def __enter__(self) -> Ticker[T]:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        self._stopped.set()
+        self._changed.set()
+        self._thread.join()
+        if exc_type is None:
+            self._draw(self._latest)
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -1,6 +1,6 @@
 """Files in and out of the CLI: uploading ``-i key=@path`` inputs, naming and saving file
 outputs, and checking where files will be written before any work is done. Only the SDK's
-public API is used (``client.files.create``, ``FileOutput``, ``with_raw_response``).
+public API is used (``client.files.upload_input``, ``FileOutput``, ``with_raw_response``).
 """
 
 from __future__ import annotations
@@ -19,19 +19,9 @@ if TYPE_CHECKING:
 def encode_file_inputs(client: Client, inputs: Mapping[str, Any]) -> Any:
     """``inputs`` with local files as data URIs (small) or uploaded through the Files API
     (large), as ``client.run()`` does."""
-    from replicate_ext import ReplicateError
-    from replicate_ext._files import FileSource, encode_inputs
+    from replicate_ext._files import encode_inputs
 
-    def upload(source: FileSource) -> str:
-        uploaded = client.files.create(
-            source.content, filename=source.filename, content_type=source.content_type
-        )
-        url = (uploaded.urls or {}).get("get")
-        if not isinstance(url, str):
-            raise ReplicateError(f"the uploaded file {uploaded.id} has no URL to pass as input")
-        return url
-
-    return encode_inputs(dict(inputs), strategy="auto", upload=upload)
+    return encode_inputs(dict(inputs), strategy="auto", upload=client.files.upload_input)
 
 
 # --- where outputs go -----------------------------------------------------------------------

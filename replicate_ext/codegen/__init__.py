@@ -40,7 +40,7 @@ def generate_module(client: Client, ref: str) -> str:
 
     >>> source = generate_module(client, "demo/hello")   # doctest: +SKIP
     """
-    schema = client._schemas.get(client, ref)
+    schema = client.use(ref).schema
     description = schema.description
     if not description and schema.ref != schema.model:  # a pinned version: ask the model
         description = client.models.get(schema.model).description or ""

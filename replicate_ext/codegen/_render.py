@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from .. import _schema
+from .. import _schema, _schema_types
 
 __all__ = ["module_filename", "render_module"]
 
@@ -273,7 +273,7 @@ def render_module(
     choices = [
         _alias_source(aliases[f.name], f.schema["enum"]) for f in spec.fields if f.name in aliases
     ]
-    streams = _schema.is_iterator(output)
+    streams = _schema_types.is_iterator(output)
     sections = [
         _header(model, version, description),
         "",
@@ -319,7 +319,7 @@ def _outputs(output: Mapping[str, Any], imports: _Imports, streams: bool) -> str
             item_schema = items if isinstance(items, Mapping) else {}
             item = _type_source(item_schema, file_type, imports)
             if name.endswith("Output"):
-                whole = "str" if _schema.concatenates(output) else f"list[{item}]"
+                whole = "str" if _schema_types.concatenates(output) else f"list[{item}]"
             else:
                 whole = item
         else:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .. import _schema
+from .. import _schema, _schema_types
 from .._errors import ReplicateError
-from .._files import AsyncFileOutput, FileOutput, encode_inputs, encode_inputs_async
+from .._files import encode_inputs, encode_inputs_async
+from .._use import schema_cache
 
 if TYPE_CHECKING:
     from .._client import AsyncClient, Client
@@ -62,15 +63,14 @@ class Pinned:
         client = _sync_client(client)
         self._warn_if_outdated(client)
         output = client.run(self.ref, input=checked, use_file_output=False)
-        base = client._client
-        return self._shape(output, lambda url: FileOutput(url, base))
+        return self._shape(output, client.wrap_outputs)
 
     def create(self, client: Client | None, input: Mapping[str, Any]) -> Prediction:
         """Start a prediction of the pinned version without waiting for it."""
         checked = self.check(input)
         client = _sync_client(client)
         self._warn_if_outdated(client)
-        encoded = encode_inputs(checked, upload=client._upload)
+        encoded = encode_inputs(checked, upload=client.files.upload_input)
         return client.predictions.create(version=self.version, input=encoded)
 
     def stream(self, client: Client | None, input: Mapping[str, Any]) -> Iterator[Any]:
@@ -79,18 +79,15 @@ class Pinned:
         client = _sync_client(client)
         self._warn_if_outdated(client)
         events = client.stream(self.ref, input=checked)
-        base = client._client
         return (
-            _schema.shape_stream_item(
-                self.output_schema, event.data, lambda url: FileOutput(url, base)
-            )
+            _schema_types.shape_stream_item(self.output_schema, event.data, client.wrap_outputs)
             for event in events
             if event.event == "output"
         )
 
     def _warn_if_outdated(self, client: Client) -> None:
         try:
-            latest = client._schemas.latest_version(client, self.model)
+            latest = schema_cache(client).latest_version(client, self.model)
         except ReplicateError:
             return  # nothing to compare with; the call itself reports real problems
         self._warn(latest)
@@ -102,14 +99,13 @@ class Pinned:
         checked = self.check(input)
         await self._async_warn_if_outdated(client)
         output = await client.run(self.ref, input=checked, use_file_output=False)
-        base = client._client
-        return self._shape(output, lambda url: AsyncFileOutput(url, base))
+        return self._shape(output, client.wrap_outputs)
 
     async def async_create(self, client: AsyncClient, input: Mapping[str, Any]) -> Prediction:
         """See :meth:`create`."""
         checked = self.check(input)
         await self._async_warn_if_outdated(client)
-        encoded = await encode_inputs_async(checked, upload=client._upload)
+        encoded = await encode_inputs_async(checked, upload=client.files.upload_input)
         return await client.predictions.create(version=self.version, input=encoded)
 
     def async_stream(self, client: AsyncClient, input: Mapping[str, Any]) -> AsyncIterator[Any]:
@@ -120,16 +116,15 @@ class Pinned:
         self, client: AsyncClient, checked: Mapping[str, Any]
     ) -> AsyncIterator[Any]:
         await self._async_warn_if_outdated(client)
-        base = client._client
         async for event in client.stream(self.ref, input=checked):
             if event.event == "output":
-                yield _schema.shape_stream_item(
-                    self.output_schema, event.data, lambda url: AsyncFileOutput(url, base)
+                yield _schema_types.shape_stream_item(
+                    self.output_schema, event.data, client.wrap_outputs
                 )
 
     async def _async_warn_if_outdated(self, client: AsyncClient) -> None:
         try:
-            latest = await client._schemas.alatest_version(client, self.model)
+            latest = await schema_cache(client).alatest_version(client, self.model)
         except ReplicateError:
             return
         self._warn(latest)
@@ -147,7 +142,7 @@ class Pinned:
             )
 
     def _shape(self, output: Any, make_file: Any) -> Any:
-        return _schema.shape_output(self.output_schema, output, make_file)
+        return _schema_types.shape_output(self.output_schema, output, make_file)
 
 
 def _sync_client(client: Client | None) -> Client:

@@ -7,7 +7,7 @@ Resources are thin: a generated ``build_request`` builds the request, the per-ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .._deadline import Deadline
@@ -58,6 +58,33 @@ def optional(value: T | None) -> Any:
 
         return UNSET
     return value
+
+
+def checked_run_fields(
+    input: Mapping[str, Any], webhook_events_filter: Sequence[str] | None
+) -> tuple[Any, Any]:
+    """A prediction's or training's ``input`` and ``webhook_events_filter`` as body fields,
+    checked (TypeError) before any request: a mapping, and a list of event names."""
+    from replicate_api.models.model_input import ModelInput
+
+    if not isinstance(input, Mapping):
+        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
+    if isinstance(webhook_events_filter, str):
+        raise TypeError("webhook_events_filter must be a list of event names, not a string")
+    events = optional(list(webhook_events_filter) if webhook_events_filter else None)
+    return ModelInput.from_dict(input), events
+
+
+def within_deadline(
+    request: dict[str, Any], deadline: Deadline | None, *, idempotent: bool = False
+) -> dict[str, Any]:
+    """A poll or cancel of a prediction or training, bounded by its wait's ``deadline``.
+    ``idempotent`` for cancels: canceling twice is harmless, so a lost response may be
+    retried like a GET."""
+    if idempotent:
+        request["idempotent"] = True
+    request["deadline"] = deadline
+    return request
 
 
 # Errors a poll or cancel ends with when the call's deadline cut it short (a stalled or

@@ -29,7 +29,6 @@ def to_deployment(data: Mapping[str, Any]) -> Deployment:
 
 
 def create_request(
-    *,
     name: str,
     model: ModelLike,
     version: VersionLike,
@@ -52,7 +51,6 @@ def create_request(
 
 def update_request(
     deployment: DeploymentLike,
-    *,
     version: VersionLike | None,
     hardware: str | None,
     min_instances: int | None,

@@ -20,6 +20,7 @@ from replicate_api.api.files import download as _download
 from replicate_api.models.file_create_request import FileCreateRequest
 from replicate_api.types import File as _Payload
 
+from .._errors import ReplicateError
 from .._files import FileSource, guess_content_type, remaining_size
 from .._options import RequestOptions
 from .._refs import id_of
@@ -31,6 +32,7 @@ __all__ = [
     "create_request",
     "download_request",
     "file_id_of",
+    "input_url",
     "plan_file_upload",
     "plan_upload",
 ]
@@ -201,6 +203,14 @@ def create_request(upload: FileUpload, body: Any) -> dict[str, Any]:
         "headers": upload.headers,
         "idempotent": False,
     }
+
+
+def input_url(created: File) -> str:
+    """The URL to send as a model input in place of an uploaded file."""
+    url = (created.urls or {}).get("get")
+    if not isinstance(url, str):
+        raise ReplicateError(f"the uploaded file {created.id} has no URL to pass as input")
+    return url
 
 
 def download_request(file: str | File) -> dict[str, Any]:

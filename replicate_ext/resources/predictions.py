@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from replicate_api.api.deployments import predictions_create as _deployment_create
 from replicate_api.api.models import predictions_create as _model_create
@@ -13,18 +13,20 @@ from replicate_api.api.predictions import cancel as _cancel
 from replicate_api.api.predictions import create as _version_create
 from replicate_api.api.predictions import get as _get
 from replicate_api.api.predictions import list as _list
-from replicate_api.models.model_input import ModelInput
 from replicate_api.models.prediction_request import PredictionRequest
 from replicate_api.models.version_prediction_request import VersionPredictionRequest
 
 from .._async.api_client import AsyncAPIClient
 from .._config import timeout_for_prefer_wait
 from .._deadline import Deadline
+from .._options import RequestOptions
 from .._refs import (
     DeploymentLike,
+    DeploymentRef,
     ModelLike,
     ModelRef,
     VersionLike,
+    VersionRef,
     id_of,
     parse_deployment,
     parse_ref,
@@ -33,11 +35,11 @@ from .._refs import (
 from .._sync.api_client import SyncAPIClient
 from .._wait import prefer_header, prefer_wait_seconds
 from ..types import Prediction
-from ._base import (
-    optional,
-)
+from ._base import checked_run_fields, optional, within_deadline
 
 __all__ = [
+    "CreateFields",
+    "CreateOptions",
     "build_create_request",
     "cancel_request",
     "get_request",
@@ -45,11 +47,44 @@ __all__ = [
     "parse_prediction",
     "prefer_seconds",
     "sendable_create",
+    "split_create_options",
 ]
 
 
 def parse_prediction(data: Mapping[str, Any]) -> Prediction:
     return Prediction.from_dict(data)
+
+
+class CreateFields(TypedDict, total=False):
+    """What a prediction create takes besides its target, ``input`` and ``wait``: declared
+    once for ``predictions.create``, ``deployments.predictions.create`` and the request
+    builder."""
+
+    webhook: str | None
+    """A URL the API POSTs the prediction to as it progresses."""
+    webhook_events_filter: Sequence[str] | None
+    """Which events reach the webhook: ``start``, ``output``, ``logs``, ``completed``."""
+    stream: bool | None
+    """Ask for an output stream URL (what ``stream()`` follows)."""
+    cancel_after: str | None
+    """Have the API cancel the prediction after this long (e.g. ``"5m"``)."""
+
+
+class CreateOptions(CreateFields, RequestOptions, total=False):
+    """A create's keywords: its fields, then the per-call request options."""
+
+
+_FIELD_NAMES = frozenset(CreateFields.__annotations__)
+
+
+def split_create_options(options: CreateOptions) -> tuple[CreateFields, RequestOptions]:
+    """``(fields for the request builder, per-call request options)``; unknown keywords are
+    left with the request options, which refuse them."""
+    fields: dict[str, Any] = {}
+    rest: dict[str, Any] = {}
+    for key, value in options.items():
+        (fields if key in _FIELD_NAMES else rest)[key] = value
+    return cast(CreateFields, fields), cast(RequestOptions, rest)
 
 
 def build_create_request(
@@ -58,11 +93,8 @@ def build_create_request(
     model: ModelLike | None = None,
     deployment: DeploymentLike | None = None,
     input: Mapping[str, Any],
-    webhook: str | None = None,
-    webhook_events_filter: Sequence[str] | None = None,
-    stream: bool | None = None,
     prefer_wait: int | None = None,
-    cancel_after: str | None = None,
+    **fields: Unpack[CreateFields],
 ) -> dict[str, Any]:
     """Route a create to the right endpoint and build its request (no I/O).
 
@@ -78,58 +110,36 @@ def build_create_request(
             "pass exactly one of version=, model= or deployment="
             + (f" (got {', '.join(given)})" if given else "")
         )
-    if not isinstance(input, Mapping):
-        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
-    if webhook_events_filter is not None and isinstance(webhook_events_filter, str):
-        raise TypeError("webhook_events_filter must be a list of event names, not a string")
-    events: Any = optional(list(webhook_events_filter) if webhook_events_filter else None)
-    prefer = optional(prefer_header(prefer_wait) if prefer_wait is not None else None)
-    cancel = optional(cancel_after)
-    body_input = ModelInput.from_dict(input)
-
-    if deployment is not None:
-        ref = parse_deployment(deployment)
-        return _deployment_create.build_request(
-            ref.owner,
-            ref.name,
-            body=PredictionRequest(
-                input_=body_input,
-                stream=optional(stream),
-                webhook=optional(webhook),
-                webhook_events_filter=events,
-            ),
-            prefer=prefer,
-            cancel_after=cancel,
-        )
+    body_input, events = checked_run_fields(input, fields.get("webhook_events_filter"))
+    body: dict[str, Any] = {
+        "input_": body_input,
+        "stream": optional(fields.get("stream")),
+        "webhook": optional(fields.get("webhook")),
+        "webhook_events_filter": events,
+    }
+    headers: dict[str, Any] = {
+        "prefer": optional(prefer_header(prefer_wait) if prefer_wait is not None else None),
+        "cancel_after": optional(fields.get("cancel_after")),
+    }
     if version is not None:
-        target = parse_version(version)
-    else:
-        assert model is not None  # exactly one of the three was given
+        target: ModelRef | VersionRef | DeploymentRef = parse_version(version)
+    elif model is not None:
         target = parse_ref(model)
-    if isinstance(target, ModelRef):
-        return _model_create.build_request(
-            target.owner,
-            target.name,
-            body=PredictionRequest(
-                input_=body_input,
-                stream=optional(stream),
-                webhook=optional(webhook),
-                webhook_events_filter=events,
-            ),
-            prefer=prefer,
-            cancel_after=cancel,
-        )
-    return _version_create.build_request(
-        body=VersionPredictionRequest(
-            input_=body_input,
-            version=target.id,
-            stream=optional(stream),
-            webhook=optional(webhook),
-            webhook_events_filter=events,
-        ),
-        prefer=prefer,
-        cancel_after=cancel,
+    else:
+        assert deployment is not None  # exactly one of the three was given
+        target = parse_deployment(deployment)
+    if isinstance(target, VersionRef):
+        versioned = VersionPredictionRequest(version=target.id, **body)
+        request: dict[str, Any] = _version_create.build_request(body=versioned, **headers)
+        return request
+    # The official-model and deployment routes take the same body.
+    build = (
+        _deployment_create.build_request
+        if isinstance(target, DeploymentRef)
+        else _model_create.build_request
     )
+    request = build(target.owner, target.name, body=PredictionRequest(**body), **headers)
+    return request
 
 
 def list_request(
@@ -151,17 +161,11 @@ def _id(prediction: str | Prediction) -> str:
 
 
 def get_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
-    request = _get.build_request(_id(prediction_id))
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_get.build_request(_id(prediction_id)), deadline)
 
 
 def cancel_request(prediction_id: str | Prediction, deadline: Deadline | None) -> dict[str, Any]:
-    request = _cancel.build_request(_id(prediction_id))
-    # Canceling twice is harmless, so a lost response may be retried like a GET.
-    request["idempotent"] = True
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_cancel.build_request(_id(prediction_id)), deadline, idempotent=True)
 
 
 def sendable_create(

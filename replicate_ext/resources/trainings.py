@@ -8,7 +8,6 @@ from typing import Any
 from replicate_api.api.trainings import cancel as _cancel
 from replicate_api.api.trainings import create as _create
 from replicate_api.api.trainings import get as _get
-from replicate_api.models.model_input import ModelInput
 from replicate_api.models.training_request import TrainingRequest
 
 from .._deadline import Deadline
@@ -21,7 +20,7 @@ from .._refs import (
     version_id_of,
 )
 from ..types import Training, Version
-from ._base import optional
+from ._base import checked_run_fields, optional, within_deadline
 
 __all__ = ["cancel_request", "create_request", "get_request", "to_training"]
 
@@ -48,21 +47,16 @@ def create_request(
         owner, name = parse_model_name(model)
         version_id = version_id_of(version)
     destination = "/".join(parse_model_name(destination))
-    if not isinstance(input, Mapping):
-        raise TypeError(f"input must be a mapping of input names to values, got {input!r}")
-    if isinstance(webhook_events_filter, str):
-        raise TypeError("webhook_events_filter must be a list of event names, not a string")
+    body_input, events = checked_run_fields(input, webhook_events_filter)
     return _create.build_request(
         owner,
         name,
         version_id,
         body=TrainingRequest(
             destination=destination,
-            input_=ModelInput.from_dict(input),
+            input_=body_input,
             webhook=optional(webhook),
-            webhook_events_filter=optional(
-                list(webhook_events_filter) if webhook_events_filter else None
-            ),
+            webhook_events_filter=events,
         ),
     )
 
@@ -72,13 +66,8 @@ def _id(training: str | Training) -> str:
 
 
 def get_request(training_id: str | Training, deadline: Deadline | None) -> dict[str, Any]:
-    request = _get.build_request(_id(training_id))
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_get.build_request(_id(training_id)), deadline)
 
 
 def cancel_request(training_id: str | Training, deadline: Deadline | None) -> dict[str, Any]:
-    request = _cancel.build_request(_id(training_id))
-    request["idempotent"] = True
-    request["deadline"] = deadline
-    return request
+    return within_deadline(_cancel.build_request(_id(training_id)), deadline, idempotent=True)

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 
+from replicate_ext import Client, Prediction
 from replicate_ext.cli import app, args, run
 from replicate_ext.cli.errors import UsageError
 
@@ -180,34 +182,38 @@ def test_serve_names_the_model_module_at_fault(
 
 @attrs.define
 class _Polls:
+    """A prediction API over MockTransport: each poll takes the next status (then
+    "processing"), after an optional pause; the start of every poll is recorded."""
+
     statuses: list[str]
+    pauses: list[float] = attrs.Factory(list)
     at: list[float] = attrs.Factory(list)
 
-    def get(self, prediction_id: str) -> Any:
-        from replicate_ext import Prediction
-
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        assert request.method == "GET" and request.url.path == "/v1/predictions/p1"
         self.at.append(time.monotonic())
+        if self.pauses:
+            time.sleep(self.pauses.pop(0))
         status = self.statuses.pop(0) if self.statuses else "processing"
-        return Prediction.from_dict({"id": prediction_id, "status": status})
+        return httpx.Response(200, json={"id": "p1", "status": status})
+
+    def client(self) -> Client:
+        transport = httpx.MockTransport(self.handle)
+        return Client(api_token="r8_test", base_url="http://api.test/v1", transport=transport)
 
 
-@attrs.define
-class _FakeClient:
-    predictions: _Polls
+def _starting() -> Prediction:
+    return Prediction.from_dict({"id": "p1", "status": "starting"})
 
 
 def test_status_line_polls_on_the_sdk_schedule_with_a_gentler_floor() -> None:
-    from replicate_ext import Prediction
-
     polls = _Polls(["processing", "processing", "processing", "succeeded"])
     seen: list[str] = []
     started = time.monotonic()
-    final = run.wait_with_updates(
-        _FakeClient(polls),  # type: ignore[arg-type]
-        Prediction.from_dict({"id": "p1", "status": "starting"}),
-        timeout=10.0,
-        on_update=lambda p: seen.append(p.status),
-    )
+    with polls.client() as client:
+        final = run.wait_with_updates(
+            client, _starting(), timeout=10.0, on_update=lambda p: seen.append(p.status)
+        )
     assert final.status == "succeeded" and seen[0] == "starting" and seen[-1] == "succeeded"
     starts = [started, *polls.at]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
@@ -216,14 +222,27 @@ def test_status_line_polls_on_the_sdk_schedule_with_a_gentler_floor() -> None:
     assert max(gaps) < 1.0
 
 
-def test_status_line_polling_stops_at_the_timeout() -> None:
-    from replicate_ext import Prediction
+def test_status_line_keeps_ticking_during_a_slow_poll() -> None:
+    polls = _Polls(["succeeded"], pauses=[0.8])
+    drawn: list[tuple[str, float]] = []
+    with polls.client() as client:
+        run.wait_with_updates(
+            client,
+            _starting(),
+            timeout=10.0,
+            on_update=lambda p: drawn.append((p.status, time.monotonic())),
+        )
+    during_poll = [at for status, at in drawn if status == "starting" and at > polls.at[0]]
+    assert len(during_poll) >= 3  # redrawn about every DISPLAY_TICK while the request hangs
+    assert drawn[-1][0] == "succeeded"
 
+
+def test_status_line_polling_stops_at_the_timeout() -> None:
     polls = _Polls([])
     started = time.monotonic()
-    with pytest.raises(run.RunTimeout):
+    with polls.client() as client, pytest.raises(run.RunTimeout):
         run.wait_with_updates(
-            _FakeClient(polls),  # type: ignore[arg-type]
+            client,
             Prediction.from_dict({"id": "p1", "status": "processing"}),
             timeout=0.3,
             on_update=lambda p: None,

@@ -448,6 +448,42 @@ def test_prefer_and_cancel_after_headers() -> None:
     assert "prefer" not in seen[2].headers and "cancel-after" not in seen[2].headers
 
 
+def _deployment_create(client: AnyClient, **keywords: Any) -> Any:
+    return client.deployments.predictions.create("acme/prod", **keywords)
+
+
+@BOTH
+async def test_deployment_creates_take_every_create_field_and_request_option(
+    is_async: bool,
+) -> None:
+    seen: list[httpx.Request] = []
+    client = _client(is_async, seen)
+    await _run(
+        _deployment_create,
+        client,
+        input={"x": 1},
+        webhook="https://hooks.test/in",
+        webhook_events_filter=["completed"],
+        stream=True,
+        cancel_after="5m",
+        wait=7,
+        extra_headers={"X-Trace": "t1"},
+        timeout=99,
+    )
+    (request,) = seen
+    assert json.loads(request.content) == {
+        "input": {"x": 1},
+        "webhook": "https://hooks.test/in",
+        "webhook_events_filter": ["completed"],
+        "stream": True,
+    }
+    assert request.headers["cancel-after"] == "5m" and request.headers["prefer"] == "wait=7"
+    assert request.headers["x-trace"] == "t1"
+    with pytest.raises(TypeError, match="webhok"):
+        await _run(_deployment_create, client, input={}, webhok="x")
+    assert len(seen) == 1  # a misspelt keyword is refused before any request
+
+
 def test_path_parameters_are_escaped() -> None:
     seen: list[httpx.Request] = []
 

@@ -184,3 +184,31 @@ def test_list_follows_only_the_cursor_on_our_base_url() -> None:
     with Client(api_token="t", base_url="http://proxy.test/v1", transport=transport) as client:
         assert [file.id for file in client.files.list()] == ["a", "b"]
     assert seen == ["http://proxy.test/v1/files", "http://proxy.test/v1/files?cursor=c2"]
+
+
+def test_upload_input_returns_the_url_a_model_input_uses(client: Client) -> None:
+    from replicate_ext._files import FileSource
+
+    url = client.files.upload_input(
+        FileSource(content=b"weights", filename="w.bin", content_type="application/x-w")
+    )
+    (uploaded,) = [f for f in client.paginate(client.files.list()) if f.name == "w.bin"]
+    assert url == (uploaded.urls or {})["get"]
+    assert uploaded.content_type == "application/x-w" and uploaded.size == 7
+
+
+def test_upload_input_without_a_url_is_a_clear_error() -> None:
+    from replicate_ext import ReplicateError
+    from replicate_ext._files import FileSource
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, json={"id": "f9", "name": "w.bin", "urls": {}})
+
+    source = FileSource(content=b"x", filename="w.bin", content_type="text/plain")
+    with (
+        Client(
+            api_token="t", base_url="http://api.test/v1", transport=httpx.MockTransport(handler)
+        ) as client,
+        pytest.raises(ReplicateError, match="uploaded file f9 has no URL"),
+    ):
+        client.files.upload_input(source)

@@ -12,15 +12,17 @@ from replicate_ext import FileOutput, InputValidationError, ReplicateError
 from replicate_ext._schema import (
     FileInput,
     InputProblem,
-    described,
     input_spec,
     output_schema,
-    python_annotation,
     python_name,
     resolve,
+    validate_input,
+)
+from replicate_ext._schema_types import (
+    described,
+    python_annotation,
     shape_output,
     shape_stream_item,
-    validate_input,
 )
 
 # What Cog writes: enums as allOf + $ref to their own component, Optional as anyOf with null.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Unpack
 
 from replicate_api.api.deployments import delete as _delete
@@ -19,6 +19,7 @@ from ..._refs import (
 )
 from ...resources._base import as_dict
 from ...resources.deployments import create_request, to_deployment, update_request
+from ...resources.predictions import CreateOptions
 from ...types import Deployment, Prediction
 from ._base import AsyncResource
 from .predictions import AsyncPredictions
@@ -36,23 +37,13 @@ class AsyncDeploymentPredictions(AsyncResource):
         deployment: DeploymentLike,
         *,
         input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        stream: bool | None = None,
         wait: bool | int | None = None,
-        cancel_after: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[CreateOptions],
     ) -> Prediction:
-        """Start a prediction on a deployment (``"owner/name"``)."""
+        """Start a prediction on a deployment (``"owner/name"``); the keywords are those of
+        ``predictions.create``."""
         return await self._predictions.create(
-            deployment=deployment,
-            input=input,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=stream,
-            wait=wait,
-            cancel_after=cancel_after,
-            **options,
+            deployment=deployment, input=input, wait=wait, **options
         )
 
 
@@ -84,14 +75,7 @@ class AsyncDeployments(AsyncResource):
         max_instances: int,
         **options: Unpack[RequestOptions],
     ) -> Deployment:
-        request = create_request(
-            name=name,
-            model=model,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
+        request = create_request(name, model, version, hardware, min_instances, max_instances)
         return Deployment.from_dict(as_dict(await self._json(request, options)))
 
     async def update(
@@ -104,13 +88,7 @@ class AsyncDeployments(AsyncResource):
         max_instances: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Deployment:
-        request = update_request(
-            deployment,
-            version=version,
-            hardware=hardware,
-            min_instances=min_instances,
-            max_instances=max_instances,
-        )
+        request = update_request(deployment, version, hardware, min_instances, max_instances)
         return Deployment.from_dict(as_dict(await self._json(request, options)))
 
     async def delete(self, deployment: DeploymentLike, **options: Unpack[RequestOptions]) -> None:

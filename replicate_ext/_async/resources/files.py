@@ -12,6 +12,7 @@ from replicate_api.api.files import delete as _delete
 from replicate_api.api.files import get as _get
 from replicate_api.api.files import list as _list
 
+from ..._files import FileSource
 from ..._io import run_blocking_async
 from ..._options import RequestOptions
 from ..._pagination import AsyncPage
@@ -23,6 +24,7 @@ from ...resources.files import (
     create_request,
     download_request,
     file_id_of,
+    input_url,
     plan_file_upload,
 )
 from ...types import File
@@ -65,6 +67,14 @@ class AsyncFiles(AsyncResource):
         finally:
             upload.close()
         return File.from_dict(as_dict(data))
+
+    async def upload_input(self, source: FileSource) -> str:
+        """Upload one file input and return the URL to send in its place: what ``run()`` does
+        with inputs too large for a data URI (pass it as ``encode_inputs``'s ``upload``)."""
+        created = await self.create(
+            source.content, filename=source.filename, content_type=source.content_type
+        )
+        return input_url(created)
 
     async def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
         """A file's details."""

@@ -13,6 +13,7 @@ from replicate_api.api.files import delete as _delete
 from replicate_api.api.files import get as _get
 from replicate_api.api.files import list as _list
 
+from ..._files import FileSource
 from ..._io import run_blocking
 from ..._options import RequestOptions
 from ..._pagination import Page
@@ -24,6 +25,7 @@ from ...resources.files import (
     create_request,
     download_request,
     file_id_of,
+    input_url,
     plan_file_upload,
 )
 from ...types import File
@@ -66,6 +68,14 @@ class Files(SyncResource):
         finally:
             upload.close()
         return File.from_dict(as_dict(data))
+
+    def upload_input(self, source: FileSource) -> str:
+        """Upload one file input and return the URL to send in its place: what ``run()`` does
+        with inputs too large for a data URI (pass it as ``encode_inputs``'s ``upload``)."""
+        created = self.create(
+            source.content, filename=source.filename, content_type=source.content_type
+        )
+        return input_url(created)
 
     def get(self, file_id: str | File, **options: Unpack[RequestOptions]) -> File:
         """A file's details."""

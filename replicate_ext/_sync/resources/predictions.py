@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Unpack
 
 from ..._deadline import Deadline
@@ -19,6 +19,7 @@ from ..._refs import (
 from ..._wait import DEFAULT_PREDICTION_TIMEOUT
 from ...resources._base import as_dict, with_options
 from ...resources.predictions import (
+    CreateOptions,
     build_create_request,
     cancel_request,
     get_request,
@@ -26,6 +27,7 @@ from ...resources.predictions import (
     parse_prediction,
     prefer_seconds,
     sendable_create,
+    split_create_options,
 )
 from ...types import Prediction
 from ._base import SyncResource, poll_until_done
@@ -45,28 +47,20 @@ class Predictions(SyncResource):
         model: ModelLike | None = None,
         deployment: DeploymentLike | None = None,
         input: Mapping[str, Any],
-        webhook: str | None = None,
-        webhook_events_filter: Sequence[str] | None = None,
-        stream: bool | None = None,
         wait: bool | int | None = None,
-        cancel_after: str | None = None,
-        **options: Unpack[RequestOptions],
+        **options: Unpack[CreateOptions],
     ) -> Prediction:
         """Start a prediction. ``wait=True`` or ``wait=N`` asks the server to hold the response
-        until the prediction finishes (at most N s); it may still come back unfinished."""
+        until the prediction finishes (at most N s); it may still come back unfinished.
+        ``webhook``, ``webhook_events_filter``, ``stream`` and ``cancel_after`` are the
+        create's other fields (:class:`CreateFields`), then the per-call request options."""
+        fields, request_options = split_create_options(options)
         prefer_wait = prefer_seconds(wait)
         request = build_create_request(
-            version=version,
-            model=model,
-            deployment=deployment,
-            input=input,
-            webhook=webhook,
-            webhook_events_filter=webhook_events_filter,
-            stream=stream,
-            prefer_wait=prefer_wait,
-            cancel_after=cancel_after,
-        )
-        return self._create(request, prefer_wait, options=options)
+            version=version, model=model, deployment=deployment, input=input,
+            prefer_wait=prefer_wait, **fields,
+        )  # fmt: skip
+        return self._create(request, prefer_wait, options=request_options)
 
     def _create(
         self,
