@@ -374,9 +374,8 @@ def _route(ref: str) -> tuple[str | None, str | None]:
 
 
 def schema_cache(client: Client | AsyncClient) -> SchemaCache:
-    """The client's schemas (each fetched once): ``use()``'s and generated modules'. The one
-    place outside the client that reads its private cache."""
-    cache: SchemaCache = client._schemas
+    """The client's schemas (each fetched once): ``use()``'s and generated modules'."""
+    cache: SchemaCache = client.schema_cache
     return cache
 
 

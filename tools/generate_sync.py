@@ -63,7 +63,6 @@ RENAMES = {
     "apaginate": "paginate",
     "encode_inputs_async": "encode_inputs",
     "wrap_outputs_async": "wrap_outputs",
-    "upload_input_async": "upload_input",
     "follow_stream_async": "follow_stream",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",

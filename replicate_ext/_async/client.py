@@ -32,7 +32,7 @@ from .pagination import AsyncPage, ListCall, apaginate
 # needed to import replicate_ext.
 if TYPE_CHECKING:
     from .._batch import BatchResult, OnProgress
-    from .._files import FileEncoding, FileSource
+    from .._files import FileEncoding
     from .._ratelimit import RateLimits
     from .._streaming import ServerSentEvent
     from .._use import AsyncTypedModel, SchemaCache
@@ -276,7 +276,7 @@ class AsyncClient:
             plan,
             predictions=self.predictions,
             requester=self._client,
-            upload=self._upload,
+            upload=self.files.upload_input,
             input=input,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
@@ -297,7 +297,9 @@ class AsyncClient:
         return await use_async(self, ref)
 
     @cached_property
-    def _schemas(self) -> SchemaCache:
+    def schema_cache(self) -> SchemaCache:
+        """The model schemas ``use()`` and generated modules fetched through this client, each
+        fetched once (``TypedModel.refresh()`` fetches again)."""
         from .._use import SchemaCache
 
         return SchemaCache()
@@ -355,7 +357,7 @@ class AsyncClient:
         with PredictionSpan(self._client.tracer, "run", plan.label) as lifecycle:
             hook = lifecycle.watching(on_update)
             encoded = await encode_inputs_async(
-                dict(input or {}), strategy=file_encoding, upload=self._upload
+                dict(input or {}), strategy=file_encoding, upload=self.files.upload_input
             )
             created_at = time.monotonic()
             prefer_wait = plan.prefer_wait_now()
@@ -465,9 +467,3 @@ class AsyncClient:
         from .files import wrap_outputs_async
 
         return wrap_outputs_async(output, self._client)
-
-    async def _upload(self, source: FileSource) -> str:
-        """Upload one input file and return the URL to pass as input."""
-        from .files import upload_input_async
-
-        return await upload_input_async(self.files, source)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
-from .._errors import ReplicateError
 from .._file_data import (
     CHUNK_SIZE,
     DEFAULT_DATA_URI_LIMIT,
@@ -116,21 +115,3 @@ class AsyncFileOutput(FileOutputBase):
 def wrap_outputs_async(output: Any, client: Requester) -> Any:
     """Replace URL strings (http, https, data) anywhere in `output` by file output objects."""
     return wrap_urls(output, lambda url: AsyncFileOutput(url, client))
-
-
-class _FileCreator(Protocol):
-    async def create(
-        self, file: Any, *, filename: str | None = ..., content_type: str | None = ...
-    ) -> Any: ...
-
-
-async def upload_input_async(files: _FileCreator, source: FileSource) -> str:
-    """Upload one input file through ``client.files`` and return its URL to pass as input."""
-    created = await files.create(
-        source.content, filename=source.filename, content_type=source.content_type
-    )
-    urls = getattr(created, "urls", None) or {}
-    url = urls.get("get") if isinstance(urls, Mapping) else None
-    if not isinstance(url, str):
-        raise ReplicateError("the uploaded file has no URL to pass as input")
-    return url

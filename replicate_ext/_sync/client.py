@@ -33,7 +33,7 @@ from .pagination import ListCall, Page, paginate
 # needed to import replicate_ext.
 if TYPE_CHECKING:
     from .._batch import BatchResult, OnProgress
-    from .._files import FileEncoding, FileSource
+    from .._files import FileEncoding
     from .._ratelimit import RateLimits
     from .._streaming import ServerSentEvent
     from .._use import SchemaCache, TypedModel
@@ -277,7 +277,7 @@ class Client:
             plan,
             predictions=self.predictions,
             requester=self._client,
-            upload=self._upload,
+            upload=self.files.upload_input,
             input=input,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
@@ -298,7 +298,9 @@ class Client:
         return use(self, ref)
 
     @cached_property
-    def _schemas(self) -> SchemaCache:
+    def schema_cache(self) -> SchemaCache:
+        """The model schemas ``use()`` and generated modules fetched through this client, each
+        fetched once (``TypedModel.refresh()`` fetches again)."""
         from .._use import SchemaCache
 
         return SchemaCache()
@@ -355,7 +357,9 @@ class Client:
 
         with PredictionSpan(self._client.tracer, "run", plan.label) as lifecycle:
             hook = lifecycle.watching(on_update)
-            encoded = encode_inputs(dict(input or {}), strategy=file_encoding, upload=self._upload)
+            encoded = encode_inputs(
+                dict(input or {}), strategy=file_encoding, upload=self.files.upload_input
+            )
             created_at = time.monotonic()
             prefer_wait = plan.prefer_wait_now()
             request = build_create_request(
@@ -464,9 +468,3 @@ class Client:
         from .files import wrap_outputs
 
         return wrap_outputs(output, self._client)
-
-    def _upload(self, source: FileSource) -> str:
-        """Upload one input file and return the URL to pass as input."""
-        from .files import upload_input
-
-        return upload_input(self.files, source)

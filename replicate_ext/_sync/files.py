@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
-from .._errors import ReplicateError
 from .._file_data import (
     CHUNK_SIZE,
     DEFAULT_DATA_URI_LIMIT,
@@ -117,21 +116,3 @@ class FileOutput(FileOutputBase):
 def wrap_outputs(output: Any, client: Requester) -> Any:
     """Replace URL strings (http, https, data) anywhere in `output` by file output objects."""
     return wrap_urls(output, lambda url: FileOutput(url, client))
-
-
-class _FileCreator(Protocol):
-    def create(
-        self, file: Any, *, filename: str | None = ..., content_type: str | None = ...
-    ) -> Any: ...
-
-
-def upload_input(files: _FileCreator, source: FileSource) -> str:
-    """Upload one input file through ``client.files`` and return its URL to pass as input."""
-    created = files.create(
-        source.content, filename=source.filename, content_type=source.content_type
-    )
-    urls = getattr(created, "urls", None) or {}
-    url = urls.get("get") if isinstance(urls, Mapping) else None
-    if not isinstance(url, str):
-        raise ReplicateError("the uploaded file has no URL to pass as input")
-    return url

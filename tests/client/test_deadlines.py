@@ -139,7 +139,7 @@ def test_run_does_not_create_once_its_timeout_ran_out(monkeypatch: pytest.Monkey
             time.sleep(0.4)
             return "https://files.test/f"
 
-        monkeypatch.setattr(client, "_upload", slow_upload)
+        monkeypatch.setattr(client.files, "upload_input", slow_upload)
         with pytest.raises(replicate_ext.APITimeoutError, match="not sent"):
             client.run("demo/hello", input={"f": b"x"}, timeout=0.3, file_encoding="upload")
     assert sent == []
