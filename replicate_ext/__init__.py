@@ -10,7 +10,6 @@ import sys
 import typing
 from typing import TYPE_CHECKING, Any
 
-from ._base_client import RawResponse, async_with_raw_response, with_raw_response
 from ._client import AsyncClient, Client, default_client, paginate, run, stream
 from ._errors import (
     APIConnectionError,
@@ -32,6 +31,7 @@ from ._errors import (
 )
 from ._options import RequestOptions
 from ._pagination import AsyncPage, Page, apaginate
+from ._raw_response import RawResponse, async_with_raw_response, with_raw_response
 from ._version import __version__
 
 if TYPE_CHECKING:

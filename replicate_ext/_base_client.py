@@ -10,12 +10,10 @@ merged default headers and parsed URLs are reused, not rebuilt for every request
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Self, TypedDict, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, Self, TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -30,6 +28,7 @@ from ._errors import (
     error_from_response,
     retry_after_of,
 )
+from ._raw_response import capture
 from ._retry import (
     IDEMPOTENT_METHODS,
     NOT_SENT_ERRORS,
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 
     from ._ratelimit import RateLimiter
 
-__all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "RawResponse", "logger"]
+__all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "ClientSettings", "logger"]
 
 logger = logging.getLogger("replicate_ext")
 
@@ -54,12 +53,6 @@ P = ParamSpec("P")
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 # How many parsed request URLs a client keeps (httpx.URL objects are immutable).
 _RESOLVED_URLS_KEPT = 256
-
-# Set while a `with_raw_response` call runs: every final response is appended to the list.
-# A ContextVar keeps concurrent calls (threads, asyncio tasks) apart.
-_captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
-    "replicate_ext_captured_responses", default=None
-)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -389,9 +382,7 @@ class BaseAPIClient:
 
     @staticmethod
     def _capture(response: httpx.Response) -> None:
-        sink = _captured_responses.get()
-        if sink is not None:
-            sink.append(response)
+        capture(response)
 
 
 def _maybe_applied(error: httpx.RequestError, request: httpx.Request) -> str:
@@ -415,93 +406,3 @@ def _json_or_none(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-# -- raw responses -----------------------------------------------------------------------
-
-
-@attrs.frozen
-class RawResponse(Generic[T]):
-    """A parsed result together with the HTTP response it came from.
-
-    >>> raw = client.with_raw_response.predictions.get("abc")   # doctest: +SKIP
-    >>> raw.headers["x-ratelimit-remaining"], raw.parse().status   # doctest: +SKIP
-    """
-
-    http_response: httpx.Response
-    parsed: T
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    def parse(self) -> T:
-        return self.parsed
-
-
-def _last_response(sink: list[httpx.Response]) -> httpx.Response:
-    if not sink:
-        raise RuntimeError("the call made no HTTP request, so there is no raw response")
-    return sink[-1]
-
-
-def with_raw_response(func: Callable[P, T]) -> Callable[P, RawResponse[T]]:
-    """Wrap a client method so it returns a :class:`RawResponse` (parsed value + the last HTTP
-    response of the call).
-
-    >>> raw = replicate_ext.with_raw_response(client.predictions.get)("abc")   # doctest: +SKIP
-    """
-
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        sink: list[httpx.Response] = []
-        token = _captured_responses.set(sink)
-        try:
-            value = func(*args, **kwargs)
-        finally:
-            _captured_responses.reset(token)
-        return RawResponse(http_response=_last_response(sink), parsed=value)
-
-    return wrapper
-
-
-def async_with_raw_response(
-    func: Callable[P, Awaitable[T]],
-) -> Callable[P, Awaitable[RawResponse[T]]]:
-    """Async :func:`with_raw_response`."""
-
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        sink: list[httpx.Response] = []
-        token = _captured_responses.set(sink)
-        try:
-            value = await func(*args, **kwargs)
-        finally:
-            _captured_responses.reset(token)
-        return RawResponse(http_response=_last_response(sink), parsed=value)
-
-    return wrapper
-
-
-class RawResponseProxy:
-    """``client.with_raw_response.<resource>.<method>(...)`` → :class:`RawResponse`.
-
-    Coroutine methods (the async client's) are wrapped to be awaited, others called.
-    """
-
-    def __init__(self, target: Any) -> None:
-        self._target = target
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._target, name)
-        if not callable(attr) or name.startswith("_"):
-            if hasattr(attr, "_client"):  # a resource: wrap its methods too
-                return RawResponseProxy(attr)
-            return attr
-        if hasattr(attr, "_client") and not hasattr(attr, "__func__"):
-            return RawResponseProxy(attr)
-        if inspect.iscoroutinefunction(attr):
-            return async_with_raw_response(attr)
-        return with_raw_response(attr)

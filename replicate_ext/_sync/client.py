@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, Unpack
 import httpx
 
 from .. import _config
-from .._base_client import RawResponseProxy
 from .._deadline import with_grace
 from .._errors import keep_prediction_id
 from .._io import call_hook
 from .._options import RequestOptions, decode_body, prepare_request
+from .._raw_response import RawResponseProxy
 from .._refs import DeploymentLike, Ref
 from .._run import output_of, plan_run
 from .._tracing import PredictionSpan
