@@ -1,5 +1,6 @@
-"""The outermost ASGI layer: injected faults first, then the bearer token, then the body size
-limit. Routes below it read whether the caller authenticated from ``scope[AUTH_SCOPE_KEY]``."""
+"""The outermost ASGI layer: injected faults first, then the bearer token, then the request
+rate limits, then the body size limit. Routes below it read whether the caller authenticated
+from ``scope[AUTH_SCOPE_KEY]``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .faults import FaultInjector
 from .problems import Problem
+from .rate_limits import RequestMeter, request_kind, throttled
 
 AUTH_SCOPE_KEY = "replicate_ext.authenticated"
 TRANSPORT_SCOPE_KEY = "replicate_ext.transport"
@@ -23,15 +25,21 @@ _OPEN_PATHS = re.compile(r"^/v1/(?:predictions/[^/]+/stream|files/[^/]+/download
 
 
 class Gate:
-    """Consumes injected faults, then checks the bearer token."""
+    """Consumes injected faults, checks the bearer token, then meters the request."""
 
     def __init__(
-        self, app: ASGIApp, faults: FaultInjector, token: str | None, max_body_bytes: int
+        self,
+        app: ASGIApp,
+        faults: FaultInjector,
+        token: str | None,
+        max_body_bytes: int,
+        meter: RequestMeter,
     ) -> None:
         self.app = app
         self.faults = faults
         self.token = token
         self.max_body_bytes = max_body_bytes
+        self.meter = meter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,6 +60,12 @@ class Gate:
         if needs_auth and not authenticated:
             await unauthenticated().response()(scope, receive, send)
             return
+        kind = request_kind(scope["method"], path)
+        if kind is not None:
+            wait = self.meter.admit(kind)
+            if wait > 0.0:
+                await throttled(wait).response()(scope, receive, send)
+                return
         if scope["method"] == "POST" and path == "/v1/files":
             await self.app(scope, receive, send)  # uploads enforce their own, larger limit
             return
