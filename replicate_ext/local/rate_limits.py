@@ -19,22 +19,24 @@ from typing import Literal
 from .._ratelimit import RateLimits, TokenBucket, is_create
 from .problems import Problem
 
-RequestKind = Literal["creates", "others"]
+RequestKind = Literal["creates", "others", "unmetered"]
 # Stream URLs and signed downloads are separate hosts on Replicate, outside the API's limits.
 _UNMETERED = re.compile(r"^/v1/(?:predictions/[^/]+/stream|files/[^/]+/download)$")
 
 
 def request_kind(method: str, path: str) -> RequestKind | None:
-    """Which budget an API request draws from; None for what the API does not meter
-    (streams, downloads, pages, the admin routes).
+    """Which budget an API request draws from: ``unmetered`` for stream URLs and downloads
+    (counted, never limited), None for what is not the API (pages, the admin routes).
 
     >>> request_kind("POST", "/v1/models/demo/hello/predictions")
     'creates'
     >>> request_kind("GET", "/v1/predictions/abc"), request_kind("GET", "/_admin/faults")
     ('others', None)
     """
-    if not path.startswith("/v1/") or _UNMETERED.match(path):
+    if not path.startswith("/v1/"):
         return None
+    if _UNMETERED.match(path):
+        return "unmetered"
     return "creates" if is_create(method, path) else "others"
 
 
@@ -53,7 +55,7 @@ class RequestMeter:
     ) -> None:
         self.limits = limits
         self._clock = clock
-        self._buckets: dict[RequestKind, TokenBucket] = {}
+        self._buckets: dict[str, TokenBucket] = {}
         if limits is not None:
             now = clock()
             burst = limits.burst_fraction
@@ -71,18 +73,19 @@ class RequestMeter:
     def reset(self) -> None:
         """Start counting from zero (the buckets keep their state)."""
         self._counts = dict.fromkeys(
-            ("creates", "others", "throttled_creates", "throttled_others"), 0
+            ("creates", "others", "unmetered", "throttled_creates", "throttled_others"), 0
         )
 
     @property
     def counts(self) -> dict[str, int]:
-        """Requests seen by kind, throttled ones included, and how many of them got 429."""
+        """Requests seen by kind (throttled ones included; ``unmetered``: stream URLs and
+        downloads), and how many of them got 429."""
         return dict(self._counts)
 
     def admit(self, kind: RequestKind) -> float:
         """Count a request; 0.0 when it may proceed, else the seconds until it could."""
         self._counts[kind] += 1
-        bucket = self._buckets.get(kind)
+        bucket = self._buckets.get(kind)  # none for unmetered requests, or without limits
         if bucket is None:
             return 0.0
         wait = bucket.try_take(self._clock())

@@ -172,8 +172,9 @@ class LocalServer:
 
     @property
     def request_counts(self) -> dict[str, int]:
-        """Metered requests so far: ``creates``, ``others`` (other ``/v1`` requests except
-        streams and downloads), and ``throttled_creates`` / ``throttled_others`` answered 429."""
+        """API requests so far: ``creates``, ``others`` (other ``/v1`` requests except stream
+        URLs and downloads, which count as ``unmetered``), and ``throttled_creates`` /
+        ``throttled_others``, how many of them were answered 429."""
         return self._running_engine().requests.counts  # type: ignore[no-any-return]
 
     def reset_request_counts(self) -> None:

@@ -43,6 +43,7 @@ def test_creates_over_the_limit_get_429_with_retry_after(
     assert server.request_counts == {
         "creates": 5,
         "others": 1,
+        "unmetered": 0,
         "throttled_creates": 2,
         "throttled_others": 0,
     }
@@ -71,7 +72,8 @@ def test_streams_downloads_and_admin_routes_are_not_metered(
             assert api.get(f"{server.url}/_admin/faults").status_code == 200
         assert api.get("/account").status_code == 200
         assert api.get("/account").status_code == 429
-    assert server.request_counts["others"] == 2
+    counts = server.request_counts
+    assert (counts["others"], counts["unmetered"], counts["throttled_others"]) == (2, 3, 1)
 
 
 def test_no_limits_by_default_but_requests_are_counted(server: LocalServer) -> None:
@@ -83,6 +85,7 @@ def test_no_limits_by_default_but_requests_are_counted(server: LocalServer) -> N
         assert api.get(f"{server.url}/_admin/requests").json() == {
             "creates": 30,
             "others": 40,
+            "unmetered": 0,
             "throttled_creates": 0,
             "throttled_others": 0,
         }
@@ -96,7 +99,8 @@ def test_deployment_and_version_creates_count_as_creates() -> None:
     assert request_kind("POST", "/v1/deployments/o/d/predictions") == "creates"
     assert request_kind("GET", "/v1/predictions") == "others"
     assert request_kind("POST", "/v1/predictions/abc/cancel") == "others"
-    assert request_kind("GET", "/v1/files/abc/download") is None
+    assert request_kind("GET", "/v1/files/abc/download") == "unmetered"
+    assert request_kind("GET", "/v1/predictions/abc/stream") == "unmetered"
     assert request_kind("GET", "/p/abc") is None
 
 
