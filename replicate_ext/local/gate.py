@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import math
 import re
 import socket
 import struct
@@ -16,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .faults import FaultInjector
 from .problems import Problem
-from .rate_limits import RequestMeter, request_kind, throttled
+from .rate_limits import RequestMeter, request_kind
 
 AUTH_SCOPE_KEY = "replicate_ext.authenticated"
 TRANSPORT_SCOPE_KEY = "replicate_ext.transport"
@@ -133,6 +134,17 @@ def _limited(receive: Receive, limit: int) -> Receive:
 
 def too_large(limit: int) -> Problem:
     return Problem(413, f"request bodies may be at most {limit} bytes")
+
+
+def throttled(wait: float) -> Problem:
+    """The 429 for a request over the limit: ``Retry-After`` in whole seconds, at least 1."""
+    seconds = max(1, math.ceil(wait))
+    unit = "second" if seconds == 1 else "seconds"
+    return Problem(
+        429,
+        f"Request was throttled. Expected available in {seconds} {unit}.",
+        headers={"retry-after": str(seconds)},
+    )
 
 
 def unauthenticated() -> Problem:

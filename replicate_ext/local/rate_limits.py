@@ -6,18 +6,17 @@ server keeps the same rules with a token bucket per kind (the client's :class:`R
 describes both, so a client paced with the same numbers stays under them); limits are off
 unless ``LocalServer(rate_limits=...)`` or ``replicate-ext serve --rate-limits`` turns them on.
 Counting is always on: tests and benchmarks read how many requests of each kind arrived.
+Pure bookkeeping, no starlette: the engine imports it even where the server extra is absent.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Callable
 from typing import Literal
 
 from .._ratelimit import RateLimits, TokenBucket, is_create
-from .problems import Problem
 
 RequestKind = Literal["creates", "others", "unmetered"]
 # Stream URLs and signed downloads are separate hosts on Replicate, outside the API's limits.
@@ -92,14 +91,3 @@ class RequestMeter:
         if wait > 0.0:
             self._counts[f"throttled_{kind}"] += 1
         return wait
-
-
-def throttled(wait: float) -> Problem:
-    """The 429 for a request over the limit: ``Retry-After`` in whole seconds, at least 1."""
-    seconds = max(1, math.ceil(wait))
-    unit = "second" if seconds == 1 else "seconds"
-    return Problem(
-        429,
-        f"Request was throttled. Expected available in {seconds} {unit}.",
-        headers={"retry-after": str(seconds)},
-    )
