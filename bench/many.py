@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,38 +49,31 @@ class Burst:
     requests: int
 
 
+async def _burst(run: Callable[[str, dict[str, Any]], Awaitable[Any]]) -> tuple[float, int]:
+    """A warm-up run, then the timed burst: (wall seconds, runs that raised)."""
+    await run("demo/hello", {"name": "warm-up"})
+    started = time.perf_counter()
+    outcomes = await asyncio.gather(
+        *(run("demo/sleep", {"seconds": CONCURRENT_SECONDS}) for _ in range(CONCURRENT)),
+        return_exceptions=True,
+    )
+    return time.perf_counter() - started, sum(isinstance(o, BaseException) for o in outcomes)
+
+
 async def _ours(server: ServerProcess, pool: httpx.Limits | None) -> tuple[float, int]:
     http = None if pool is None else httpx.AsyncClient(limits=pool, timeout=120)
     async with replicate_ext.AsyncClient(
         api_token=server.token, base_url=server.base_url, http_client=http
     ) as client:
-        await client.run("demo/hello", input={"name": "warm-up"})
-        started = time.perf_counter()
-        outcomes = await asyncio.gather(
-            *(
-                client.run("demo/sleep", input={"seconds": CONCURRENT_SECONDS})
-                for _ in range(CONCURRENT)
-            ),
-            return_exceptions=True,
-        )
-        wall = time.perf_counter() - started
+        outcome = await _burst(lambda ref, payload: client.run(ref, input=payload))
     if http is not None:
         await http.aclose()
-    return wall, sum(isinstance(o, BaseException) for o in outcomes)
+    return outcome
 
 
 async def _official(server: ServerProcess) -> tuple[float, int]:
     client = OfficialClient(api_token=server.token, base_url=server.url)
-    await client.async_run("demo/hello", input={"name": "warm-up"})
-    started = time.perf_counter()
-    outcomes = await asyncio.gather(
-        *(
-            client.async_run("demo/sleep", input={"seconds": CONCURRENT_SECONDS})
-            for _ in range(CONCURRENT)
-        ),
-        return_exceptions=True,
-    )
-    return time.perf_counter() - started, sum(isinstance(o, BaseException) for o in outcomes)
+    return await _burst(lambda ref, payload: client.async_run(ref, input=payload))
 
 
 async def _raw(server: ServerProcess, pool: httpx.Limits) -> tuple[float, int]:
