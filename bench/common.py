@@ -20,6 +20,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import httpx
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 
@@ -117,6 +119,16 @@ class ServerProcess:
         info = json.loads(line)
         self.url, self.base_url, self.token = info["url"], info["base_url"], info["token"]
         return self
+
+    def request_counts(self, *, reset: bool = True) -> dict[str, int]:
+        """The server's count of API requests by kind (see LocalServer.request_counts) since
+        it started or the last reset; resets it again unless told not to."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        url = f"{self.url}/_admin/requests"
+        counts: dict[str, int] = httpx.get(url, headers=headers, timeout=10).json()
+        if reset:
+            httpx.delete(url, headers=headers, timeout=10).raise_for_status()
+        return counts
 
     def close(self) -> None:
         process = self._process

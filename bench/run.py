@@ -1,8 +1,8 @@
 """Benchmarks behind ``make bench``: speed and memory goals of replicate_ext, measured on
 127.0.0.1 only against local servers in their own processes.
 
-    python bench/run.py            # everything (~1.5 minutes on 2 cores)
-    python bench/run.py --quick    # fewer iterations (~45 s)
+    python bench/run.py            # everything (~3 minutes on 2 cores)
+    python bench/run.py --quick    # fewer iterations (~2 minutes)
     python bench/run.py --only hot_path,imports
     python bench/run.py --profile  # also print a cProfile of predictions.get
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from common import Row, format_table, log
 
-BENCHMARKS = ("hot_path", "run_latency", "imports", "memory")
+BENCHMARKS = ("hot_path", "run_latency", "waiting", "concurrency", "batch", "imports", "memory")
 
 
 def _hot_path(quick: bool, want_profile: bool) -> list[Row]:
@@ -44,6 +44,24 @@ def _run_latency(quick: bool, want_profile: bool) -> list[Row]:
     return latency.run_latency(quick=quick)
 
 
+def _waiting(quick: bool, want_profile: bool) -> list[Row]:
+    import waiting
+
+    return waiting.run_waiting(quick=quick)
+
+
+def _concurrency(quick: bool, want_profile: bool) -> list[Row]:
+    import many
+
+    return many.run_concurrent(quick=quick)
+
+
+def _batch(quick: bool, want_profile: bool) -> list[Row]:
+    import many
+
+    return many.run_batch(quick=quick)
+
+
 def _imports(quick: bool, want_profile: bool) -> list[Row]:
     import imports
 
@@ -59,6 +77,9 @@ def _memory(quick: bool, want_profile: bool) -> list[Row]:
 RUNNERS: dict[str, Callable[[bool, bool], list[Row]]] = {
     "hot_path": _hot_path,
     "run_latency": _run_latency,
+    "waiting": _waiting,
+    "concurrency": _concurrency,
+    "batch": _batch,
     "imports": _imports,
     "memory": _memory,
 }

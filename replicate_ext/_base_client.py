@@ -50,7 +50,12 @@ logger = logging.getLogger("replicate_ext")
 T = TypeVar("T")
 P = ParamSpec("P")
 
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+# HTTP/1.1 carries one request per connection, and a run() holds its create open (`Prefer:
+# wait`) for up to a minute: N concurrent runs need N connections, and with httpx's default of
+# 100, 200 concurrent runs went in two waves (docs/benchmarks.md, "Concurrency"). Idle
+# connections stay few: httpcore rescans every connection for each idle one whenever a request
+# starts or ends, so a large keep-alive pool costs more CPU than the reconnects it saves.
+DEFAULT_LIMITS = httpx.Limits(max_connections=512, max_keepalive_connections=20)
 # How many parsed request URLs a client keeps (httpx.URL objects are immutable).
 _RESOLVED_URLS_KEPT = 256
 

@@ -71,11 +71,23 @@ class TokenBucket:
 
     def reserve(self, now: float) -> float:
         """Take one token; seconds until it is really available (0 when it already is)."""
+        self._refill(now)
+        self.tokens -= 1.0
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def try_take(self, now: float) -> float:
+        """Take one token if there is one (0.0); else take nothing and return the seconds
+        until there will be one (a server refusing a request, rather than queueing it)."""
+        self._refill(now)
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
+
+    def _refill(self, now: float) -> None:
         if now > self._updated:
             self.tokens = min(self.capacity, self.tokens + (now - self._updated) * self.rate)
             self._updated = now
-        self.tokens -= 1.0
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
 
 class RateLimiter:

@@ -104,6 +104,7 @@ def create_app(engine: Engine) -> ASGIApp:
         route("/_admin/faults", admin.faults, "GET", "POST", "DELETE"),
         route("/_admin/wait-cap", admin.wait_cap, "PUT"),
         route("/_admin/webhooks", admin.webhook_deliveries, "GET"),
+        route("/_admin/requests", admin.request_counts, "GET", "DELETE"),
         # the web page a model's "url" points at; last, so it never shadows an API path
         route("/{owner}/{name}", pages.model_page, "GET"),
     ]
@@ -118,4 +119,10 @@ def create_app(engine: Engine) -> ASGIApp:
         },
     )
     app.state.engine = engine
-    return Gate(app, engine.faults, engine.settings.token, engine.settings.max_body_bytes)
+    return Gate(
+        app,
+        engine.faults,
+        engine.settings.token,
+        engine.settings.max_body_bytes,
+        engine.requests,
+    )

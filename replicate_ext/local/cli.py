@@ -7,6 +7,8 @@ import ipaddress
 import sys
 from typing import Any
 
+from .._ratelimit import RateLimits
+
 
 def add_serve_command(subparsers: Any) -> None:
     """Register ``serve`` on the replicate-ext argument parser."""
@@ -60,6 +62,26 @@ def add_serve_command(subparsers: Any) -> None:
         metavar="S",
         help="hold Prefer: wait responses at most S seconds (0 ignores the header)",
     )
+    serve.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="answer 429 with Retry-After, as the API does, over 600 creates and 3,000 other "
+        "requests a minute (change them with the two options below)",
+    )
+    serve.add_argument(
+        "--creates-per-minute",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="prediction creates allowed a minute (implies --rate-limits)",
+    )
+    serve.add_argument(
+        "--requests-per-minute",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="other API requests allowed a minute (implies --rate-limits)",
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -85,6 +107,21 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to any interface
 
 
+def rate_limits_of(args: argparse.Namespace) -> RateLimits | None:
+    """The server's limits from the command line: None unless one of the options is given."""
+    overrides = {
+        name: value
+        for name, value in (
+            ("creates_per_minute", args.creates_per_minute),
+            ("requests_per_minute", args.requests_per_minute),
+        )
+        if value is not None
+    }
+    if not args.rate_limits and not overrides:
+        return None
+    return RateLimits(**overrides)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Start the server in the foreground until Ctrl-C."""
     if args.token is None and not is_loopback(args.host) and not args.unsafe_no_token:
@@ -107,6 +144,7 @@ def run_serve(args: argparse.Namespace) -> int:
             page_size=args.page_size,
             wait_cap=args.wait_cap,
             max_body_bytes=args.max_body_bytes,
+            rate_limits=rate_limits_of(args),
             log_level="info",
         )
     except (ImportError, ValueError, AttributeError) as exc:

@@ -26,9 +26,11 @@ from typing import Any
 import attrs
 import httpx
 
+from .._ratelimit import RateLimits
 from .faults import FaultInjector
 from .json_values import scrub_text
 from .models import JSON, LocalModel, ModelFailure
+from .rate_limits import RequestMeter
 from .run_context import ModelContext, require_json
 from .store import FILE_REF_PREFIX, TERMINAL, Record, Store, iso, new_id, now, parse_iso
 from .stored_files import StoredFiles
@@ -59,7 +61,7 @@ class Settings:
     webhook_retry_delay: float = 0.5
     webhook_throttle: float = 0.5
     webhook_timeout: float = 5.0
-    rate_limit: int | None = None
+    rate_limits: RateLimits | None = None
 
 
 def render_value(value: Any, file_url: Callable[[str], str]) -> Any:
@@ -96,7 +98,7 @@ class Engine:
         # blocking model code runs here, not in the loop's default executor, so that shutdown
         # never waits for a function that will not return
         self._threads = ThreadPoolExecutor(max_workers=32, thread_name_prefix="local-model")
-        self._rate_window: list[float] = []
+        self.requests = RequestMeter(settings.rate_limits)
         secret = store.meta("webhook_secret")
         if secret is None:
             secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -186,18 +188,6 @@ class Engine:
         return self.models.get(runner)
 
     # --- predictions and trainings ----------------------------------------------------------
-
-    def check_rate_limit(self) -> float | None:
-        """Seconds to wait when the configured creations-per-second limit is reached."""
-        limit = self.settings.rate_limit
-        if limit is None:
-            return None
-        moment = time.monotonic()
-        self._rate_window = [t for t in self._rate_window if moment - t < 1.0]
-        if len(self._rate_window) >= limit:
-            return max(0.05, 1.0 - (moment - self._rate_window[0]))
-        self._rate_window.append(moment)
-        return None
 
     def create(
         self,

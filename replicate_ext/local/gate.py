@@ -1,11 +1,13 @@
-"""The outermost ASGI layer: injected faults first, then the bearer token, then the body size
-limit. Routes below it read whether the caller authenticated from ``scope[AUTH_SCOPE_KEY]``."""
+"""The outermost ASGI layer: injected faults first, then the bearer token, then the request
+rate limits, then the body size limit. Routes below it read whether the caller authenticated
+from ``scope[AUTH_SCOPE_KEY]``."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import hmac
+import math
 import re
 import socket
 import struct
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .faults import FaultInjector
 from .problems import Problem
+from .rate_limits import RequestMeter, request_kind
 
 AUTH_SCOPE_KEY = "replicate_ext.authenticated"
 TRANSPORT_SCOPE_KEY = "replicate_ext.transport"
@@ -23,15 +26,21 @@ _OPEN_PATHS = re.compile(r"^/v1/(?:predictions/[^/]+/stream|files/[^/]+/download
 
 
 class Gate:
-    """Consumes injected faults, then checks the bearer token."""
+    """Consumes injected faults, checks the bearer token, then meters the request."""
 
     def __init__(
-        self, app: ASGIApp, faults: FaultInjector, token: str | None, max_body_bytes: int
+        self,
+        app: ASGIApp,
+        faults: FaultInjector,
+        token: str | None,
+        max_body_bytes: int,
+        meter: RequestMeter,
     ) -> None:
         self.app = app
         self.faults = faults
         self.token = token
         self.max_body_bytes = max_body_bytes
+        self.meter = meter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,6 +61,12 @@ class Gate:
         if needs_auth and not authenticated:
             await unauthenticated().response()(scope, receive, send)
             return
+        kind = request_kind(scope["method"], path)
+        if kind is not None:
+            wait = self.meter.admit(kind)
+            if wait > 0.0:
+                await throttled(wait).response()(scope, receive, send)
+                return
         if scope["method"] == "POST" and path == "/v1/files":
             await self.app(scope, receive, send)  # uploads enforce their own, larger limit
             return
@@ -119,6 +134,17 @@ def _limited(receive: Receive, limit: int) -> Receive:
 
 def too_large(limit: int) -> Problem:
     return Problem(413, f"request bodies may be at most {limit} bytes")
+
+
+def throttled(wait: float) -> Problem:
+    """The 429 for a request over the limit: ``Retry-After`` in whole seconds, at least 1."""
+    seconds = max(1, math.ceil(wait))
+    unit = "second" if seconds == 1 else "seconds"
+    return Problem(
+        429,
+        f"Request was throttled. Expected available in {seconds} {unit}.",
+        headers={"retry-after": str(seconds)},
+    )
 
 
 def unauthenticated() -> Problem:

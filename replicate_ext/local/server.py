@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .._ratelimit import RateLimits
 from .demo_models import demo_models
 from .faults import Fault, FaultInjector
 from .models import LocalModel, coerce_models
@@ -68,7 +69,11 @@ class LocalServer:
         start_delay: seconds each prediction stays ``starting`` before it runs.
         min_cancel_after: smallest ``Cancel-After`` accepted (Replicate: 5 seconds).
         webhook_retries, webhook_retry_delay, webhook_throttle: webhook delivery tuning.
-        rate_limit: predictions that may be created per second before 429 (None: no limit).
+        rate_limits: Replicate-like request limits (:class:`replicate_ext.RateLimits`:
+            creates and other ``/v1`` requests per minute, with short bursts); over them the
+            server answers 429 with ``Retry-After``. None (the default) limits nothing;
+            ``RateLimits()`` applies the API's published 600 creates and 3,000 other
+            requests a minute. Requests are counted either way (:attr:`request_counts`).
         max_upload_bytes: largest accepted file upload (Replicate: 100 MB).
         max_body_bytes: largest accepted request body other than an upload (10 MiB by
             default); larger ones get 413 before they are read.
@@ -92,7 +97,7 @@ class LocalServer:
         webhook_retries: int = 3,
         webhook_retry_delay: float = 0.5,
         webhook_throttle: float = 0.5,
-        rate_limit: int | None = None,
+        rate_limits: RateLimits | None = None,
         max_upload_bytes: int = 100 * 1024 * 1024,
         max_body_bytes: int = 10 * 1024 * 1024,
         files_dir: str | Path | None = None,
@@ -103,6 +108,8 @@ class LocalServer:
         require_server_extra()
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
+        if rate_limits is not None and not isinstance(rate_limits, RateLimits):
+            raise TypeError(f"rate_limits must be a RateLimits or None, got {rate_limits!r}")
         if max_body_bytes < 1 or max_upload_bytes < 1:
             raise ValueError("max_body_bytes and max_upload_bytes must be >= 1")
         self.host = host
@@ -120,7 +127,7 @@ class LocalServer:
             webhook_retries=webhook_retries,
             webhook_retry_delay=webhook_retry_delay,
             webhook_throttle=webhook_throttle,
-            rate_limit=rate_limit,
+            rate_limits=rate_limits,
         )
         user_models: Any = models
         if models is not None and not isinstance(models, Mapping):
@@ -162,6 +169,17 @@ class LocalServer:
     def webhook_deliveries(self) -> list[dict[str, Any]]:
         """Every webhook delivery attempt so far: url, event, attempt, outcome."""
         return list(self._running_engine().webhook_deliveries)
+
+    @property
+    def request_counts(self) -> dict[str, int]:
+        """API requests so far: ``creates``, ``others`` (other ``/v1`` requests except stream
+        URLs and downloads, which count as ``unmetered``), and ``throttled_creates`` /
+        ``throttled_others``, how many of them were answered 429."""
+        return self._running_engine().requests.counts  # type: ignore[no-any-return]
+
+    def reset_request_counts(self) -> None:
+        """Count requests from zero again (limits keep their state)."""
+        self._running_engine().requests.reset()
 
     # --- fault injection --------------------------------------------------------------------
 

@@ -90,5 +90,5 @@ def test_serve_help_lists_options() -> None:
         text=True,
         timeout=30,
     )
-    for option in ("--host", "--port", "--db", "--token", "--model"):
+    for option in ("--host", "--port", "--db", "--token", "--model", "--rate-limits"):
         assert option in result.stdout

@@ -1,4 +1,5 @@
-"""``/_admin``: fault injection, the ``Prefer: wait`` cap, and recorded webhook deliveries.
+"""``/_admin``: fault injection, the ``Prefer: wait`` cap, recorded webhook deliveries and
+request counts.
 Never under ``/v1``; always behind the bearer token."""
 
 from __future__ import annotations
@@ -42,3 +43,11 @@ async def wait_cap(request: Request) -> Response:
 
 async def webhook_deliveries(request: Request) -> Response:
     return ok({"deliveries": engine_of(request).webhook_deliveries})
+
+
+async def request_counts(request: Request) -> Response:
+    meter = engine_of(request).requests
+    if request.method == "DELETE":
+        meter.reset()
+        return Response(status_code=204)
+    return ok(meter.counts)

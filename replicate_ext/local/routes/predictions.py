@@ -94,13 +94,6 @@ async def start(
         raise invalid_field("stream", "must be a boolean")
     wait = parse_prefer_wait(request.headers.get("prefer"))
     cancel_after = _cancel_after(request)
-    retry = engine.check_rate_limit()
-    if retry is not None:
-        raise Problem(
-            429,
-            "prediction creation rate limit reached",
-            headers={"retry-after": f"{max(1, round(retry))}"},
-        )
     rec = engine.create(
         kind="prediction",
         model=model_ref,
