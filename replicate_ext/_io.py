@@ -6,14 +6,20 @@ plain ones in the generated sync code.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from ._deadline import Deadline
 
 __all__ = [
     "call_hook",
     "call_hook_async",
+    "cancel_at",
+    "cancel_at_async",
     "run_blocking",
     "run_blocking_async",
     "sleep",
@@ -54,3 +60,17 @@ async def run_blocking_async(function: Callable[..., T], *args: Any) -> T:
     import anyio.to_thread
 
     return await anyio.to_thread.run_sync(function, *args)
+
+
+def cancel_at(deadline: Deadline | None) -> contextlib.AbstractContextManager[object]:
+    """Nothing to cancel in blocking code: its reads are bounded by timeouts cut to the
+    deadline, and callers check the deadline between reads."""
+    return contextlib.nullcontext()
+
+
+def cancel_at_async(deadline: Deadline | None) -> contextlib.AbstractContextManager[object]:
+    """A scope whose body is cancelled at ``deadline`` (execution resumes after the ``with``),
+    so an await that keeps receiving data (e.g. heartbeats) still ends in time."""
+    import anyio
+
+    return anyio.move_on_after(None if deadline is None else deadline.remaining())

@@ -1,16 +1,17 @@
 """Pure waiting logic: terminal statuses, the adaptive poll schedule, sync-mode headers.
 
-Polling is the fallback: run() first asks the server to hold the create (``Prefer: wait``),
-which reports completion without any lag. When the server does not hold it, polls start
-``max(12.5 ms, 1.25 % of the time waited)`` apart (start to start, so a slow response eats into
-the gap rather than adding to it), capped at one poll per 1.5 s. The lag between a prediction
-finishing and us seeing it is then at most ~13 ms plus one round trip for a 1 s model, ~125 ms
-for a 10 s one, and 1.5 s from two minutes on.
+Polling is the last resort: run() first asks the server to hold the create (``Prefer: wait``),
+and a prediction with an event stream is waited on through it (its ``done`` event ends the
+wait at once, one request in all). When only polling is left, polls start
+``max(50 ms, 12 % of the time waited)`` apart (start to start, so a slow response eats into
+the gap rather than adding to it), capped at one poll per 5 s.
 
-The price is requests early on: 80 polls in the first second and ~265 in the first ten,
-where a fixed 0.5 s tick makes 2 and 20 (and loses up to 500 ms). Over a five-minute run the
-two even out (~585 polls against 600). Long holds shrink the fast phase: after a full 60 s
-``Prefer: wait`` window the first gap is already 0.75 s.
+That is a request budget: 16 polls in the first second, 36 in the first ten (under 4 a second
+on average), 6 in the next ten, and at most 12 a minute from 42 s on, so a client keeps to
+the API's 3,000 requests a minute while polling some 250 long predictions at once. The price
+is lag: a prediction is seen at most ~12 % of its run time (at least 50 ms) plus one round
+trip after it finishes: 50 ms for a 0.2 s model, ~120 ms for a 1 s one, 1.2 s for a 10 s one.
+Long holds shrink the fast phase: after a full 60 s ``Prefer: wait`` window polls are 5 s apart.
 """
 
 from __future__ import annotations
@@ -42,13 +43,15 @@ def is_terminal(status: str | None) -> bool:
 class PollSchedule:
     """Gap between poll starts, as a function of the time waited so far.
 
-    ``gap = clamp(growth * elapsed, min_interval, max_interval)``; with ``min_interval ==
-    growth * 1 s`` the gap stays at its minimum for the whole first second.
+    ``gap = clamp(growth * elapsed, min_interval, max_interval)``: the gap stays at its
+    minimum for the first ``min_interval / growth`` seconds (~0.4 s by default), then the lag
+    grows in proportion to the run time while the request rate falls off (see the module
+    docstring for the numbers).
     """
 
-    min_interval: float = 0.0125
-    max_interval: float = 1.5
-    growth: float = 0.0125
+    min_interval: float = 0.05
+    max_interval: float = 5.0
+    growth: float = 0.12
 
     def delay(self, elapsed: float, remaining: float | None = None) -> float:
         """Seconds from the start of one poll to the next; never past the deadline
@@ -110,8 +113,8 @@ class WaitState(Generic[S]):
 
     ``already_waited`` is time the caller spent waiting server-side (a ``Prefer: wait``
     create): the schedule continues from there instead of polling fast again.
-    ``min_interval`` raises the schedule's floor (seconds between poll starts) for callers
-    that need less than its 12.5 ms, e.g. a status line a person watches.
+    ``min_interval`` changes the schedule's floor (seconds between poll starts), e.g. for a
+    status line a person watches.
     """
 
     def __init__(
@@ -145,6 +148,12 @@ class WaitState(Generic[S]):
         # us ``current``): the schedule spaces request starts, so a slow response eats into
         # the gap instead of adding to it.
         self._last_poll = self._started
+        self._poll_now = False
+
+    def poll_now(self) -> None:
+        """Make the next poll go out at once, even at the deadline: the caller waited by other
+        means (an event stream) and needs the state that wait ended with."""
+        self._poll_now = True
 
     def update(self, current: S) -> None:
         self.current = current
@@ -169,6 +178,10 @@ class WaitState(Generic[S]):
         if self.timed_out or self.current.status in TERMINAL_STATUSES:
             return None
         now = self._clock()
+        if self._poll_now:
+            self._poll_now = False
+            self._last_poll = now
+            return 0.0
         elapsed = now - self._started
         remaining = None
         if self.timeout is not None:

@@ -53,6 +53,8 @@ RENAMES = {
     "AsyncSearchResource": "SearchResource",
     "AsyncUploadBody": "UploadBody",
     "poll_until_done_async": "poll_until_done",
+    "await_done_event_async": "await_done_event",
+    "cancel_at_async": "cancel_at",
     "run_blocking_async": "run_blocking",
     "AsyncRawResponseProxy": "RawResponseProxy",
     "AsyncUpdateHook": "UpdateHook",
@@ -61,7 +63,6 @@ RENAMES = {
     "wrap_outputs_async": "wrap_outputs",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
-    "encode_inputs_async": "encode_inputs",
     # httpx
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",

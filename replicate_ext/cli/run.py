@@ -31,9 +31,9 @@ from .transfer import check_output_dir, encode_file_inputs, save_file_output
 if TYPE_CHECKING:
     from replicate_ext import Prediction
 
-# A person is watching the status line: polls 50 ms apart are quick enough and spare the API's
+# A person is watching the status line: polls 100 ms apart are quick enough and spare the API's
 # rate limits; past that floor the SDK's own wait schedule applies.
-POLL_FLOOR = 0.05
+POLL_FLOOR = 0.1
 DISPLAY_TICK = 0.2  # seconds between redraws of the elapsed time
 
 

@@ -16,7 +16,7 @@ from ..._errors import (
 from ..._io import call_hook, sleep
 from ..._options import RequestOptions
 from ..._pagination import Page
-from ..._wait import WaitState
+from ..._wait import WaitState, is_terminal
 from ...resources._base import (
     CUT_SHORT,
     OnUpdate,
@@ -35,6 +35,12 @@ class StateFetcher(Protocol):
     """Fetches (or cancels) a prediction or training by id within a deadline."""
 
     def __call__(self, object_id: str, deadline: Deadline | None, /) -> Any: ...
+
+
+class EventFollower(Protocol):
+    """Waits on a prediction's event stream until it is over or ``deadline`` passes."""
+
+    def __call__(self, current: Any, deadline: Deadline | None, /) -> object: ...
 
 
 class SyncResource:
@@ -71,6 +77,7 @@ def poll_until_done(
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
+    follow: EventFollower | None = None,
 ) -> Any:
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
@@ -79,6 +86,10 @@ def poll_until_done(
     reports a fresh state; every request (and the cancel) ends within ``DEADLINE_GRACE`` after
     it, and a poll the deadline cut short ends the wait as a timeout. ``on_update`` sees the
     starting state and then every polled one (the async client's may be a coroutine function).
+
+    ``follow`` (predictions with an event stream) is awaited first, until the stream says the
+    prediction is over or ``deadline``; one poll then fetches the final (or, at the deadline,
+    the latest) state, and polling goes on only if it is not terminal.
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -90,6 +101,9 @@ def poll_until_done(
     state = WaitState(current, timeout=time_left(deadline), already_waited=already_waited)
     if on_update is not None:
         call_hook(on_update, current)
+    if follow is not None and not is_terminal(current.status):
+        follow(current, deadline)
+        state.poll_now()
     while (delay := state.next_delay()) is not None:
         sleep(delay)
         try:

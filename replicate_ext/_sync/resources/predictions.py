@@ -29,6 +29,7 @@ from ...resources.predictions import (
 )
 from ...types import Prediction
 from ._base import SyncResource, poll_until_done
+from ._stream_wait import await_done_event
 
 
 class Predictions(SyncResource):
@@ -128,10 +129,14 @@ class Predictions(SyncResource):
         already_waited: float = 0.0,
         on_update: Callable[[Prediction], object] | None = None,
     ) -> Prediction:
-        """Poll until the prediction is succeeded, failed, canceled or aborted.
+        """Wait until the prediction is succeeded, failed, canceled or aborted.
 
-        Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
-        the prediction first when ``cancel_on_timeout``. ``on_update`` is called with the
+        A prediction with an event stream (``urls.stream``) is waited on through it: its
+        ``done`` event ends the wait at once, then one request fetches the final state. Without
+        one (or if it fails) the prediction is polled, quickly at first and less often the
+        longer it runs (see ``PollSchedule``). Raises WaitTimeoutError (carrying the last
+        state) after ``timeout`` seconds, canceling the prediction first when
+        ``cancel_on_timeout``. ``on_update`` is called with the
         starting state and each polled one (e.g. to show progress).
 
         >>> client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
@@ -144,5 +149,10 @@ class Predictions(SyncResource):
             cancel_on_timeout=cancel_on_timeout,
             already_waited=already_waited,
             on_update=on_update,
+            follow=self._follow_stream,
         )
         return result
+
+    def _follow_stream(self, current: Prediction, deadline: Deadline | None) -> None:
+        if current.urls.stream:
+            await_done_event(self._client, current.id, current.urls.stream, deadline)
