@@ -17,6 +17,7 @@ Long holds shrink the fast phase: after a full 60 s ``Prefer: wait`` window poll
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
@@ -33,6 +34,9 @@ DEFAULT_PREDICTION_TIMEOUT = 30 * 60.0
 DEFAULT_TRAINING_TIMEOUT = 24 * 3600.0
 # Seconds between the end of a `Prefer: wait` window and the caller's deadline.
 PREFER_WAIT_HEADROOM = 1.0
+# All the polls of one client together, per minute: below the API's 3,000 non-create requests
+# a minute, leaving room for the client's other requests.
+DEFAULT_POLLS_PER_MINUTE = 2400
 
 
 def is_terminal(status: str | None) -> bool:
@@ -196,3 +200,41 @@ class WaitState(Generic[S]):
             delay = min(delay, remaining)
         self._last_poll = now + delay
         return delay
+
+
+class PollBudget:
+    """The polls of every wait in one client draw from this budget: ``per_minute`` polls a
+    minute, up to a second's worth at once. Each wait keeps its own schedule; when together
+    they want more, each poll waits its turn (fairly, first come first served), so a thousand
+    waits slow down instead of running into 429s.
+
+    Thread-safe (a lock around arithmetic only); an async client uses it from one event loop.
+
+    >>> budget = PollBudget(60, clock=lambda: 0.0)
+    >>> budget.reserve(), budget.reserve()
+    (0.0, 1.0)
+    """
+
+    def __init__(
+        self,
+        per_minute: float = DEFAULT_POLLS_PER_MINUTE,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if isinstance(per_minute, bool) or not per_minute > 0:  # also rejects NaN
+            raise ValueError(f"polls per minute must be a positive number, got {per_minute!r}")
+        from ._ratelimit import TokenBucket
+
+        self.per_minute = per_minute
+        self._clock = clock
+        rate = per_minute / 60.0
+        self._bucket = TokenBucket(rate, rate, clock())
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Take a poll's token: seconds to wait before sending it (0 when within budget)."""
+        with self._lock:
+            return self._bucket.reserve(self._clock())
+
+    def __repr__(self) -> str:
+        return f"PollBudget(per_minute={self.per_minute!r})"

@@ -21,6 +21,7 @@ from .._errors import error_from_response
 from .._io import sleep
 from .._retry import IDEMPOTENT_METHODS
 from .._tracing import end_attempt, start_attempt
+from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget
 
 if TYPE_CHECKING:
     from .._ratelimit import RateLimits
@@ -49,6 +50,7 @@ class SyncAPIClient(BaseAPIClient):
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         rate_limits: RateLimits | None = None,
+        polls_per_minute: float = DEFAULT_POLLS_PER_MINUTE,
     ) -> None:
         super().__init__(
             api_token=api_token,
@@ -65,6 +67,8 @@ class SyncAPIClient(BaseAPIClient):
         self._transport = transport
         self._http = http_client or self._new_pool()
         self._pid = os.getpid()
+        # Shared by every wait of this client (and its with_options clones).
+        self.poll_budget = PollBudget(polls_per_minute)
         if rate_limits is not None:
             from .._ratelimit import RateLimiter
 
@@ -88,6 +92,7 @@ class SyncAPIClient(BaseAPIClient):
                 self._owns_http = True
             if self._limiter is not None:
                 self._limiter = type(self._limiter)(self._limiter.limits)
+            self.poll_budget = PollBudget(self.poll_budget.per_minute)  # its lock stays behind
         return self._http
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from ..._errors import (
 from ..._io import call_hook_async, sleep_async
 from ..._options import RequestOptions
 from ..._pagination import AsyncPage
-from ..._wait import WaitState, is_terminal
+from ..._wait import PollBudget, WaitState, is_terminal
 from ...resources._base import (
     CUT_SHORT,
     OnUpdate,
@@ -79,6 +79,7 @@ async def poll_until_done_async(
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
     follow: EventFollower | None = None,
+    budget: PollBudget | None = None,
 ) -> Any:
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
@@ -90,7 +91,8 @@ async def poll_until_done_async(
 
     ``follow`` (predictions with an event stream) is awaited first, until the stream says the
     prediction is over or ``deadline``; one poll then fetches the final (or, at the deadline,
-    the latest) state, and polling goes on only if it is not terminal.
+    the latest) state, and polling goes on only if it is not terminal. Each poll takes its
+    turn in ``budget``, the client's shared one, never waiting past ``deadline`` for it.
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -107,6 +109,8 @@ async def poll_until_done_async(
         state.poll_now()
     while (delay := state.next_delay()) is not None:
         await sleep_async(delay)
+        if budget is not None and (turn := budget.reserve()):
+            await sleep_async(turn if deadline is None else deadline.clamp(turn))
         try:
             state.update(await get(state.current.id, requests_end))
         except CUT_SHORT as error:

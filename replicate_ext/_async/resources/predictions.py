@@ -151,6 +151,7 @@ class AsyncPredictions(AsyncResource):
             already_waited=already_waited,
             on_update=on_update,
             follow=self._follow_stream,
+            budget=self._client.poll_budget,
         )
         return result
 

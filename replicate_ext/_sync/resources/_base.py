@@ -16,7 +16,7 @@ from ..._errors import (
 from ..._io import call_hook, sleep
 from ..._options import RequestOptions
 from ..._pagination import Page
-from ..._wait import WaitState, is_terminal
+from ..._wait import PollBudget, WaitState, is_terminal
 from ...resources._base import (
     CUT_SHORT,
     OnUpdate,
@@ -78,6 +78,7 @@ def poll_until_done(
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
     follow: EventFollower | None = None,
+    budget: PollBudget | None = None,
 ) -> Any:
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
@@ -89,7 +90,8 @@ def poll_until_done(
 
     ``follow`` (predictions with an event stream) is awaited first, until the stream says the
     prediction is over or ``deadline``; one poll then fetches the final (or, at the deadline,
-    the latest) state, and polling goes on only if it is not terminal.
+    the latest) state, and polling goes on only if it is not terminal. Each poll takes its
+    turn in ``budget``, the client's shared one, never waiting past ``deadline`` for it.
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -106,6 +108,8 @@ def poll_until_done(
         state.poll_now()
     while (delay := state.next_delay()) is not None:
         sleep(delay)
+        if budget is not None and (turn := budget.reserve()):
+            sleep(turn if deadline is None else deadline.clamp(turn))
         try:
             state.update(get(state.current.id, requests_end))
         except CUT_SHORT as error:
