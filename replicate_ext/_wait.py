@@ -34,6 +34,9 @@ DEFAULT_PREDICTION_TIMEOUT = 30 * 60.0
 DEFAULT_TRAINING_TIMEOUT = 24 * 3600.0
 # Seconds between the end of a `Prefer: wait` window and the caller's deadline.
 PREFER_WAIT_HEADROOM = 1.0
+# Waits that may hold an event stream open at once, per client: half the default connection
+# pool (100), so streams never starve creates and polls of connections; further waits poll.
+DEFAULT_STREAM_WAITS = 50
 # All the polls of one client together, per minute: below the API's 3,000 non-create requests
 # a minute, leaving room for the client's other requests.
 DEFAULT_POLLS_PER_MINUTE = 2400
@@ -238,3 +241,33 @@ class PollBudget:
 
     def __repr__(self) -> str:
         return f"PollBudget(per_minute={self.per_minute!r})"
+
+
+class StreamSlots:
+    """How many waits of one client may follow an event stream at once: each holds a pooled
+    connection for as long as its prediction runs, so beyond ``limit`` waits poll instead.
+    Thread-safe.
+
+    >>> slots = StreamSlots(1)
+    >>> slots.take(), slots.take()
+    (True, False)
+    """
+
+    def __init__(self, limit: int = DEFAULT_STREAM_WAITS) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"stream waits must be an int >= 0, got {limit!r}")
+        self.limit = limit
+        self.in_use = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Take a slot if one is free."""
+        with self._lock:
+            if self.in_use >= self.limit:
+                return False
+            self.in_use += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.in_use -= 1

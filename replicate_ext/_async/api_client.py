@@ -20,7 +20,7 @@ from .._errors import error_from_response
 from .._io import sleep_async
 from .._retry import IDEMPOTENT_METHODS
 from .._tracing import end_attempt, start_attempt
-from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget
+from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget, StreamSlots
 
 if TYPE_CHECKING:
     from .._ratelimit import RateLimits
@@ -68,6 +68,7 @@ class AsyncAPIClient(BaseAPIClient):
         self._pid = os.getpid()
         # Shared by every wait of this client (and its with_options clones).
         self.poll_budget = PollBudget(polls_per_minute)
+        self.stream_slots = StreamSlots()
         if rate_limits is not None:
             from .._ratelimit import RateLimiter
 
@@ -91,7 +92,9 @@ class AsyncAPIClient(BaseAPIClient):
                 self._owns_http = True
             if self._limiter is not None:
                 self._limiter = type(self._limiter)(self._limiter.limits)
-            self.poll_budget = PollBudget(self.poll_budget.per_minute)  # its lock stays behind
+            # Their locks stay behind.
+            self.poll_budget = PollBudget(self.poll_budget.per_minute)
+            self.stream_slots = StreamSlots(self.stream_slots.limit)
         return self._http
 
     async def close(self) -> None:

@@ -21,7 +21,7 @@ from .._errors import error_from_response
 from .._io import sleep
 from .._retry import IDEMPOTENT_METHODS
 from .._tracing import end_attempt, start_attempt
-from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget
+from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget, StreamSlots
 
 if TYPE_CHECKING:
     from .._ratelimit import RateLimits
@@ -69,6 +69,7 @@ class SyncAPIClient(BaseAPIClient):
         self._pid = os.getpid()
         # Shared by every wait of this client (and its with_options clones).
         self.poll_budget = PollBudget(polls_per_minute)
+        self.stream_slots = StreamSlots()
         if rate_limits is not None:
             from .._ratelimit import RateLimiter
 
@@ -92,7 +93,9 @@ class SyncAPIClient(BaseAPIClient):
                 self._owns_http = True
             if self._limiter is not None:
                 self._limiter = type(self._limiter)(self._limiter.limits)
-            self.poll_budget = PollBudget(self.poll_budget.per_minute)  # its lock stays behind
+            # Their locks stay behind.
+            self.poll_budget = PollBudget(self.poll_budget.per_minute)
+            self.stream_slots = StreamSlots(self.stream_slots.limit)
         return self._http
 
     def close(self) -> None:

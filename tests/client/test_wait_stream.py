@@ -135,6 +135,34 @@ def test_done_on_the_stream_costs_one_get() -> None:
     assert server.requests[1].headers["accept"] == "text/event-stream"
 
 
+def test_stream_slots_cap_the_connections_waits_hold() -> None:
+    from replicate_ext._wait import DEFAULT_STREAM_WAITS, StreamSlots
+
+    slots = StreamSlots(2)
+    assert [slots.take(), slots.take(), slots.take()] == [True, True, False]
+    slots.give_back()
+    assert slots.take() and not slots.take()
+    assert DEFAULT_STREAM_WAITS < 100  # the default pool's connections
+    with pytest.raises(ValueError):
+        StreamSlots(-1)
+
+
+def test_without_a_free_stream_slot_the_wait_polls() -> None:
+    from replicate_ext._wait import StreamSlots
+
+    server = _Server(["processing", "succeeded"], (200, b"event: done\nid: 1\ndata: {}\n\n"))
+    with mock_client(server) as client:
+        client._client.stream_slots = StreamSlots(0)
+        assert client.run("demo/hello", input={}, wait=False) == "hello Ada"
+    assert server.paths() == ["predictions", "p1", "p1"]
+    # With a slot, the same wait takes the stream and gives the slot back.
+    server = _Server(["succeeded"], (200, b"event: done\nid: 1\ndata: {}\n\n"))
+    with mock_client(server) as client:
+        assert client.run("demo/hello", input={}, wait=False) == "hello Ada"
+        assert client._client.stream_slots.in_use == 0
+    assert server.paths() == ["predictions", "stream", "p1"]
+
+
 def test_a_missing_stream_falls_back_to_polling() -> None:
     server = _Server(["processing", "processing", "succeeded"], (404, b'{"detail": "no"}'))
     with mock_client(server) as client:

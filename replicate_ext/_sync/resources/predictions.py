@@ -132,8 +132,9 @@ class Predictions(SyncResource):
         """Wait until the prediction is succeeded, failed, canceled or aborted.
 
         A prediction with an event stream (``urls.stream``) is waited on through it: its
-        ``done`` event ends the wait at once, then one request fetches the final state. Without
-        one (or if it fails) the prediction is polled, quickly at first and less often the
+        ``done`` event ends the wait at once, then one request fetches the final state (at most
+        50 waits of a client hold a stream at once). Without one (or if it fails) the
+        prediction is polled, quickly at first and less often the
         longer it runs (see ``PollSchedule``). Raises WaitTimeoutError (carrying the last
         state) after ``timeout`` seconds, canceling the prediction first when
         ``cancel_on_timeout``. ``on_update`` is called with the
@@ -155,5 +156,10 @@ class Predictions(SyncResource):
         return result
 
     def _follow_stream(self, current: Prediction, deadline: Deadline | None) -> None:
-        if current.urls.stream:
+        slots = self._client.stream_slots
+        if not current.urls.stream or not slots.take():
+            return
+        try:
             await_done_event(self._client, current.id, current.urls.stream, deadline)
+        finally:
+            slots.give_back()
