@@ -12,7 +12,8 @@ both within the same client-wide poll budget (``PollBudget``, 2,400 polls a minu
   prediction once for its final state (the list's items are not guaranteed complete).
 
 It prints, per way: how long the creates took, seconds from the first create until every
-final state is known, and the requests sent besides the creates. The result is discussed in docs/benchmarks.md.
+final state is known, and the requests sent besides the creates. The result is discussed in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
