@@ -55,6 +55,8 @@ RENAMES = {
     "poll_until_done_async": "poll_until_done",
     "await_done_event_async": "await_done_event",
     "cancel_at_async": "cancel_at",
+    "counting_wait_async": "counting_wait",
+    "wait_through_board_async": "wait_through_board",
     "run_blocking_async": "run_blocking",
     "AsyncRawResponseProxy": "RawResponseProxy",
     "AsyncUpdateHook": "UpdateHook",

@@ -6,10 +6,11 @@ Against the local server: N predictions of a 3 s model (``MODEL_SECONDS``) witho
 URL are created at once (no held create), then waited on by one async client in two ways,
 both within the same client-wide poll budget (``PollBudget``, 2,400 polls a minute):
 
-- ``per-id``: ``predictions.wait`` for each (what the SDK does), every poll a GET by id;
-- ``list``: one loop on the same schedule lists the predictions created since the first one
-  (``created_after``, following pages until every waited id was seen), then GETs each finished
-  prediction once for its final state (the list's items are not guaranteed complete).
+- ``per-id``: ``predictions.wait`` for each with the shared poller turned off: every poll is
+  a GET by id;
+- ``list``: the same with the shared poller (``replicate_ext._status_board``): one waiting
+  task at a time lists the predictions created since the oldest waited one on the usual
+  schedule, and each wait GETs its prediction once when the list shows it finished.
 
 It prints, per way: how long the creates took, seconds from the first create until every
 final state is known, and the requests sent besides the creates. The result is discussed in
@@ -19,7 +20,6 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import sys
 import time
@@ -28,10 +28,11 @@ from collections import Counter
 import httpx
 
 import replicate_ext
-from replicate_ext._wait import DEFAULT_POLL_SCHEDULE, is_terminal
+from replicate_ext import _status_board
 from replicate_ext.local.server import LocalServer
 from replicate_ext.types import Prediction
 
+BOARD_MIN_WAITS = _status_board.BOARD_MIN_WAITS
 SECONDS = float(os.environ.get("MODEL_SECONDS", "3"))
 
 
@@ -62,38 +63,13 @@ async def _create(client: replicate_ext.AsyncClient, n: int) -> list[Prediction]
     )
 
 
-async def _per_id(client: replicate_ext.AsyncClient, created: list[Prediction]) -> None:
+async def _wait_all(
+    client: replicate_ext.AsyncClient, created: list[Prediction], share: bool
+) -> None:
+    # The board engages from BOARD_MIN_WAITS waits in flight; an unreachable threshold turns
+    # it off, leaving every wait to poll its own id.
+    _status_board.BOARD_MIN_WAITS = BOARD_MIN_WAITS if share else 10**9
     await asyncio.gather(*(client.predictions.wait(p, timeout=120) for p in created))
-
-
-async def _by_list(client: replicate_ext.AsyncClient, created: list[Prediction]) -> None:
-    budget = client._client.poll_budget
-    pending = {p.id for p in created}
-    since = min(p.created_at for p in created if p.created_at) - dt.timedelta(seconds=1)
-    started = time.monotonic()
-    last = started
-    while pending:
-        gap = DEFAULT_POLL_SCHEDULE.delay(last - started)
-        await asyncio.sleep(max(last + gap - time.monotonic(), 0.0))
-        last = time.monotonic()
-        finished: list[str] = []
-        unseen = set(pending)
-        await asyncio.sleep(budget.reserve())
-        page = await client.predictions.list(created_after=since)
-        while True:
-            for item in page.results:
-                unseen.discard(item.id)
-                if item.id in pending and is_terminal(item.status):
-                    finished.append(item.id)
-            if not unseen or not page.has_next:
-                break
-            await asyncio.sleep(budget.reserve())
-            following = await page.next_page()
-            if following is None:
-                break
-            page = following
-        pending.difference_update(finished)
-        await asyncio.gather(*(client.predictions.get(pid) for pid in finished))
 
 
 async def _measure(server: LocalServer, n: int, how: str) -> tuple[float, float, Counter[str]]:
@@ -104,7 +80,7 @@ async def _measure(server: LocalServer, n: int, how: str) -> tuple[float, float,
         started = time.monotonic()
         created = await _create(client, n)
         creating = time.monotonic() - started
-        await (_per_id if how == "per-id" else _by_list)(client, created)
+        await _wait_all(client, created, share=how == "list")
         return creating, time.monotonic() - started, transport.counts
 
 

@@ -70,6 +70,9 @@ class SyncAPIClient(BaseAPIClient):
         # Shared by every wait of this client (and its with_options clones).
         self.poll_budget = PollBudget(polls_per_minute)
         self.stream_slots = StreamSlots()
+        # Async waits in flight and their shared poller, per event loop (see _status_board).
+        self.waits_in_flight = 0
+        self.status_board: tuple[object, Any] | None = None
         if rate_limits is not None:
             from .._ratelimit import RateLimiter
 

@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 from ..._deadline import Deadline
 from ..._errors import decode_json
+from ..._io import counting_wait_async, wait_through_board_async
 from ..._options import RequestOptions
 from ..._pagination import AsyncPage
 from ..._refs import (
@@ -143,24 +144,31 @@ class AsyncPredictions(AsyncResource):
 
         >>> await client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
-        result: Prediction = await poll_until_done_async(
-            prediction,
-            self._get,
-            self._cancel,
-            deadline=Deadline.after(timeout),
-            cancel_on_timeout=cancel_on_timeout,
-            already_waited=already_waited,
-            on_update=on_update,
-            follow=self._follow_stream,
-            budget=self._client.poll_budget,
-        )
+        with counting_wait_async(self._client):
+            result: Prediction = await poll_until_done_async(
+                prediction,
+                self._get,
+                self._cancel,
+                deadline=Deadline.after(timeout),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=already_waited,
+                on_update=on_update,
+                follow=self._follow,
+                budget=self._client.poll_budget,
+            )
         return result
 
-    async def _follow_stream(self, current: Prediction, deadline: Deadline | None) -> None:
+    async def _follow(self, current: Prediction, deadline: Deadline | None) -> Prediction | None:
+        """Wait by the cheapest way available before polling by id: the event stream, or
+        the client's shared poller when many waits are in flight. Returns the final state
+        when that way delivered a complete one."""
         slots = self._client.stream_slots
-        if not current.urls.stream or not slots.take():
-            return
-        try:
-            await await_done_event_async(self._client, current.id, current.urls.stream, deadline)
-        finally:
-            slots.give_back()
+        if current.urls.stream and slots.take():
+            try:
+                url = current.urls.stream
+                if await await_done_event_async(self._client, current.id, url, deadline):
+                    return None
+            finally:
+                slots.give_back()
+        final = await wait_through_board_async(self._client, current, deadline)
+        return final if final is not None and final.logs is not None else None

@@ -38,9 +38,10 @@ class StateFetcher(Protocol):
 
 
 class EventFollower(Protocol):
-    """Waits on a prediction's event stream until it is over or ``deadline`` passes."""
+    """Waits on a prediction by other means than polling until it is over or ``deadline``
+    passes; returns its final state when it learned a complete one, else None."""
 
-    def __call__(self, current: Any, deadline: Deadline | None, /) -> object: ...
+    def __call__(self, current: Any, deadline: Deadline | None, /) -> Any: ...
 
 
 class SyncResource:
@@ -88,10 +89,11 @@ def poll_until_done(
     it, and a poll the deadline cut short ends the wait as a timeout. ``on_update`` sees the
     starting state and then every polled one (the async client's may be a coroutine function).
 
-    ``follow`` (predictions with an event stream) is awaited first, until the stream says the
-    prediction is over or ``deadline``; one poll then fetches the final (or, at the deadline,
-    the latest) state, and polling goes on only if it is not terminal. Each poll takes its
-    turn in ``budget``, the client's shared one, never waiting past ``deadline`` for it.
+    ``follow`` (predictions: event stream, shared poller) is awaited first, until it learns
+    the prediction is over or ``deadline``; unless it returns the final state, one poll then
+    fetches it (or, at the deadline, the latest), and polling goes on only if not terminal.
+    Each poll takes its turn in ``budget``, the client's shared one, never waiting past
+    ``deadline`` for it.
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -104,8 +106,13 @@ def poll_until_done(
     if on_update is not None:
         call_hook(on_update, current)
     if follow is not None and not is_terminal(current.status):
-        follow(current, deadline)
-        state.poll_now()
+        final = follow(current, deadline)
+        if final is None:
+            state.poll_now()
+        else:
+            state.update(final)
+            if on_update is not None:
+                call_hook(on_update, final)
     while (delay := state.next_delay()) is not None:
         sleep(delay)
         if budget is not None and (turn := budget.reserve()):

@@ -9,6 +9,7 @@ from typing import Any, Unpack
 
 from ..._deadline import Deadline
 from ..._errors import decode_json
+from ..._io import counting_wait, wait_through_board
 from ..._options import RequestOptions
 from ..._pagination import Page
 from ..._refs import (
@@ -142,24 +143,31 @@ class Predictions(SyncResource):
 
         >>> client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
-        result: Prediction = poll_until_done(
-            prediction,
-            self._get,
-            self._cancel,
-            deadline=Deadline.after(timeout),
-            cancel_on_timeout=cancel_on_timeout,
-            already_waited=already_waited,
-            on_update=on_update,
-            follow=self._follow_stream,
-            budget=self._client.poll_budget,
-        )
+        with counting_wait(self._client):
+            result: Prediction = poll_until_done(
+                prediction,
+                self._get,
+                self._cancel,
+                deadline=Deadline.after(timeout),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=already_waited,
+                on_update=on_update,
+                follow=self._follow,
+                budget=self._client.poll_budget,
+            )
         return result
 
-    def _follow_stream(self, current: Prediction, deadline: Deadline | None) -> None:
+    def _follow(self, current: Prediction, deadline: Deadline | None) -> Prediction | None:
+        """Wait by the cheapest way available before polling by id: the event stream, or
+        the client's shared poller when many waits are in flight. Returns the final state
+        when that way delivered a complete one."""
         slots = self._client.stream_slots
-        if not current.urls.stream or not slots.take():
-            return
-        try:
-            await_done_event(self._client, current.id, current.urls.stream, deadline)
-        finally:
-            slots.give_back()
+        if current.urls.stream and slots.take():
+            try:
+                url = current.urls.stream
+                if await_done_event(self._client, current.id, url, deadline):
+                    return None
+            finally:
+                slots.give_back()
+        final = wait_through_board(self._client, current, deadline)
+        return final if final is not None and final.logs is not None else None
