@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -57,7 +58,7 @@ class StatusBoard:
         client: AsyncAPIClient,
         *,
         schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
-        clock: Any = time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._schedule = schedule
@@ -65,6 +66,7 @@ class StatusBoard:
         self._entries: dict[str, _Entry] = {}
         self._leading = False
         self._ticked = anyio.Event()
+        self._joined = anyio.Event()
         self._last_tick = -float("inf")
         self._newest = clock()
         self.broken = False  # the list failed once: every wait polls by id from then on
@@ -77,9 +79,12 @@ class StatusBoard:
             return None
         entry = self._entries[prediction.id] = _Entry(created_at)
         self._newest = self._clock()
+        # A new wait sets a faster pace: the leader's sleep is recomputed.
+        joined, self._joined = self._joined, anyio.Event()
+        joined.set()
         try:
             with cancel_at_async(deadline):
-                while not (entry.final or entry.misses >= MAX_MISSES or self.broken):
+                while not (entry.final is not None or entry.misses >= MAX_MISSES or self.broken):
                     if self._leading:
                         await self._ticked.wait()
                         continue
@@ -95,10 +100,10 @@ class StatusBoard:
             del self._entries[prediction.id]
 
     async def _tick(self) -> None:
-        now = self._clock()
         # The youngest wait sets the pace, as if it polled alone.
-        gap = self._schedule.delay(now - self._newest)
-        await sleep_async(max(self._last_tick + gap - now, 0.0))
+        while (pause := self._pause()) > 0:
+            with anyio.move_on_after(pause):
+                await self._joined.wait()
         self._last_tick = self._clock()
         entries = dict(self._entries)
         if not entries:
@@ -126,6 +131,10 @@ class StatusBoard:
             return
         for prediction_id in unseen:
             entries[prediction_id].misses += 1
+
+    def _pause(self) -> float:
+        now = self._clock()
+        return self._last_tick + self._schedule.delay(now - self._newest) - now
 
     async def _list(self, since: dt.datetime) -> Any:
         from ._async.resources.predictions import AsyncPredictions
