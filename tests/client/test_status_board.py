@@ -67,10 +67,19 @@ class _Predictions:
     """``WAITS`` predictions p0.. over MockTransport that finish after ``polls`` GETs each;
     the list answers with ``list_status`` (or its statuses when None)."""
 
-    def __init__(self, list_status: int | None, listed: bool = True, polls: int = 2) -> None:
+    def __init__(
+        self,
+        list_status: int | None,
+        listed: bool = True,
+        polls: int = 2,
+        listed_status: str = "processing",
+        listed_logs: bool = True,
+    ) -> None:
         self.list_status = list_status
         self.listed = listed
         self.polls = polls
+        self.listed_status = listed_status
+        self.listed_logs = listed_logs
         self.gets: Counter[str] = Counter()
         self.lists = 0
 
@@ -82,7 +91,13 @@ class _Predictions:
             self.lists += 1
             if self.list_status is not None:
                 return httpx.Response(self.list_status, json={"detail": "no list here"})
-            items = [prediction_json(id=f"p{i}", status="processing") for i in range(WAITS)]
+            items = [
+                prediction_json(id=f"p{i}", status=self.listed_status, output="listed")
+                for i in range(WAITS)
+            ]
+            if not self.listed_logs:
+                for item in items:
+                    del item["logs"]
             return httpx.Response(200, json={"results": items if self.listed else []})
         pid = request.url.path.rsplit("/", 1)[-1]
         self.gets[pid] += 1
@@ -103,6 +118,21 @@ async def _wait_all(server: _Predictions, timeout: float = 10.0) -> list[Any]:
         for i in range(WAITS):
             group.start_soon(wait_one, i)
     return results
+
+
+@pytest.mark.parametrize("logs", [True, False])
+async def test_the_listed_final_state_needs_no_further_request(logs: bool) -> None:
+    server = _Predictions(list_status=None, polls=1, listed_status="succeeded", listed_logs=logs)
+    results = await _wait_all(server)
+    assert [r.status for r in results] == ["succeeded"] * WAITS
+    per_id = BOARD_MIN_WAITS - 1  # the first waits poll by id: 1 GET each here
+    board_gets = sum(server.gets.values()) - per_id * server.polls
+    if logs:
+        assert board_gets == 0  # the listed state is complete: taken as final
+        assert sum(r.output == "listed" for r in results) == WAITS - per_id
+    else:
+        assert board_gets == WAITS - per_id  # no logs listed: one GET each for the rest
+    assert 1 <= server.lists <= 3
 
 
 @pytest.mark.parametrize("status", [404, 500])
