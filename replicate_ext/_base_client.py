@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Tracer
 
     from ._ratelimit import RateLimiter
+    from ._wait import PollBudget
 
 __all__ = ["DEFAULT_LIMITS", "BaseAPIClient", "ClientSettings", "logger"]
 
@@ -89,6 +90,7 @@ class BaseAPIClient:
     _custom_http: bool  # built on a caller's http_client or transport
     # Set by the sync/async subclass; shared (not copied) by with_options clones.
     _limiter: RateLimiter | None = None
+    poll_budget: PollBudget
 
     def __init__(
         self,
@@ -158,6 +160,7 @@ class BaseAPIClient:
             "user_agent": self.user_agent,
             "headers": self._extra_headers or None,
             "rate_limits": self._limiter.limits if self._limiter is not None else None,
+            "polls_per_minute": self.poll_budget.per_minute,
         }
 
     @property

@@ -24,7 +24,7 @@ from .._raw_response import RawResponseProxy
 from .._refs import DeploymentLike, Ref
 from .._run import output_of, plan_run
 from .._tracing import PredictionSpan
-from .._wait import DEFAULT_PREDICTION_TIMEOUT, is_terminal
+from .._wait import DEFAULT_POLLS_PER_MINUTE, DEFAULT_PREDICTION_TIMEOUT, is_terminal
 from .api_client import AsyncAPIClient
 from .pagination import AsyncPage, ListCall, apaginate
 
@@ -65,7 +65,8 @@ class AsyncClient:
     the public API. ``timeout`` (seconds or an httpx.Timeout) is always finite. Pass
     ``http_client`` or ``transport`` to bring your own httpx pieces; auth, timeouts and retries
     stay ours. ``rate_limits=RateLimits()`` paces requests under the API's per-minute limits
-    and pauses the whole client after a 429.
+    and pauses the whole client after a 429. Waits share one budget of ``polls_per_minute``
+    status polls (waits that follow an event stream need none).
 
     A client pickles (for process pools, Dask or Ray workers) as its settings: the API token
     travels with it, the connection pool does not (each process opens its own, as a forked
@@ -87,6 +88,7 @@ class AsyncClient:
         *,
         headers: Mapping[str, str] | None = None,
         rate_limits: RateLimits | None = None,
+        polls_per_minute: float = DEFAULT_POLLS_PER_MINUTE,
     ) -> None:
         self._client = AsyncAPIClient(
             api_token=api_token,
@@ -98,6 +100,7 @@ class AsyncClient:
             http_client=http_client,
             transport=transport,
             rate_limits=rate_limits,
+            polls_per_minute=polls_per_minute,
         )
 
     def __repr__(self) -> str:
@@ -440,8 +443,11 @@ class AsyncClient:
         timeout: float | None = DEFAULT_PREDICTION_TIMEOUT,
         cancel_on_timeout: bool = False,
         on_update: OnUpdate | None = None,
+        min_poll_interval: float | None = None,
     ) -> Prediction:
-        """Poll a prediction (or id) until succeeded, failed, canceled or aborted.
+        """Wait until a prediction (or id) is succeeded, failed, canceled or aborted: through its
+        event stream when it offers one, else by polling (``min_poll_interval`` keeps polls at
+        least that many seconds apart).
 
         WaitTimeoutError (carrying the last state) after ``timeout`` seconds (30 minutes unless
         given; ``None`` waits without limit); with ``cancel_on_timeout`` the prediction is
@@ -455,6 +461,7 @@ class AsyncClient:
                 timeout=timeout,
                 cancel_on_timeout=cancel_on_timeout,
                 on_update=lifecycle.watching(on_update),
+                min_poll_interval=min_poll_interval,
             )
 
     def paginate(self, source: AsyncPage[T] | ListCall[T]) -> AsyncIterator[T]:

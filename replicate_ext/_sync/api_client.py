@@ -21,6 +21,7 @@ from .._errors import error_from_response
 from .._io import sleep
 from .._retry import IDEMPOTENT_METHODS
 from .._tracing import end_attempt, start_attempt
+from .._wait import DEFAULT_POLLS_PER_MINUTE, PollBudget, StreamSlots
 
 if TYPE_CHECKING:
     from .._ratelimit import RateLimits
@@ -43,6 +44,7 @@ class SyncAPIClient(BaseAPIClient):
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         rate_limits: RateLimits | None = None,
+        polls_per_minute: float = DEFAULT_POLLS_PER_MINUTE,
         **settings: Unpack[ClientSettings],
     ) -> None:
         super().__init__(**settings)
@@ -53,6 +55,12 @@ class SyncAPIClient(BaseAPIClient):
         self._transport = transport
         self._http = http_client or self._new_pool()
         self._pid = os.getpid()
+        # Shared by every wait of this client (and its with_options clones).
+        self.poll_budget = PollBudget(polls_per_minute)
+        self.stream_slots = StreamSlots()
+        # Async waits in flight and their shared poller, per event loop (see _status_board).
+        self.waits_in_flight = 0
+        self.status_board: tuple[object, Any] | None = None
         if rate_limits is not None:
             from .._ratelimit import RateLimiter
 
@@ -76,6 +84,9 @@ class SyncAPIClient(BaseAPIClient):
                 self._owns_http = True
             if self._limiter is not None:
                 self._limiter = type(self._limiter)(self._limiter.limits)
+            # Their locks stay behind.
+            self.poll_budget = PollBudget(self.poll_budget.per_minute)
+            self.stream_slots = StreamSlots(self.stream_slots.limit)
         return self._http
 
     def close(self) -> None:

@@ -31,9 +31,9 @@ from .transfer import check_output_dir, encode_file_inputs, save_file_output
 if TYPE_CHECKING:
     from replicate_ext import Prediction
 
-# A person is watching the status line: polls 50 ms apart are quick enough and spare the API's
+# A person is watching the status line: polls 100 ms apart are quick enough and spare the API's
 # rate limits; past that floor the SDK's own wait schedule applies.
-POLL_FLOOR = 0.05
+POLL_FLOOR = 0.1
 DISPLAY_TICK = 0.2  # seconds between redraws of the elapsed time
 
 
@@ -125,25 +125,11 @@ def wait_with_updates(
 
     with Ticker(on_update, prediction, DISPLAY_TICK) as ticker:
         try:
-            return client.wait(prediction, timeout=timeout, on_update=_paced(ticker.seen))
+            return client.wait(
+                prediction, timeout=timeout, on_update=ticker.seen, min_poll_interval=POLL_FLOOR
+            )
         except WaitTimeoutError as exc:
             raise RunTimeout from exc
-
-
-def _paced(hook: Callable[[Prediction], object]) -> Callable[[Prediction], None]:
-    """``hook``, then a ``POLL_FLOOR`` pause while the prediction runs.
-
-    ``client.wait`` sends its next poll only after the hook returns, so polls start at least
-    ``POLL_FLOOR`` apart; past that its own schedule applies. (Stand-in for a poll-floor
-    parameter of ``client.wait``.)
-    """
-
-    def paced(prediction: Prediction) -> None:
-        hook(prediction)
-        if not prediction.is_terminal:
-            time.sleep(POLL_FLOOR)
-
-    return paced
 
 
 class _DeferredInterrupt:

@@ -15,7 +15,7 @@ from ..._errors import (
 from ..._io import call_hook_async, sleep_async
 from ..._options import RequestOptions
 from ..._pagination import AsyncPage
-from ..._wait import WaitState
+from ..._wait import Followed, PollBudget, WaitState, is_terminal
 from ...resources._base import (
     CUT_SHORT,
     OnUpdate,
@@ -34,6 +34,14 @@ class StateFetcher(Protocol):
     """Fetches (or cancels) a prediction or training by id within a deadline."""
 
     async def __call__(self, object_id: str, deadline: Deadline | None, /) -> Any: ...
+
+
+class EventFollower(Protocol):
+    """Waits on a prediction by other means than polling until it is over or ``deadline``
+    passes. Returns its final state when it learned a complete one, ``Followed.ENDED`` when it
+    learned only that it is over, ``Followed.NOTHING`` when it could not follow it."""
+
+    async def __call__(self, current: Any, deadline: Deadline | None, /) -> Any: ...
 
 
 class AsyncResource:
@@ -72,6 +80,9 @@ async def poll_until_done_async(
     cancel_on_timeout: bool,
     already_waited: float = 0.0,
     on_update: OnUpdate | None = None,
+    follow: EventFollower | None = None,
+    budget: PollBudget | None = None,
+    min_interval: float | None = None,
 ) -> Any:
     """The polling loop over :class:`WaitState` (predictions and trainings alike).
 
@@ -80,6 +91,12 @@ async def poll_until_done_async(
     reports a fresh state; every request (and the cancel) ends within ``DEADLINE_GRACE`` after
     it, and a poll the deadline cut short ends the wait as a timeout. ``on_update`` sees the
     starting state and then every polled one (the async client's may be a coroutine function).
+
+    ``follow`` (predictions: event stream, shared poller) is awaited first, until it learns
+    the prediction is over or ``deadline``; unless it returns the final state, one poll then
+    fetches it (or, at the deadline, the latest), and polling goes on only if not terminal.
+    Each poll takes its turn in ``budget``, the client's shared one, never waiting past
+    ``deadline`` for it. ``min_interval`` raises the schedule's floor (e.g. a gentler CLI).
     """
     requests_end = with_grace(deadline)
     if isinstance(current, str):
@@ -88,11 +105,26 @@ async def poll_until_done_async(
         except (Exception, KeyboardInterrupt) as error:
             keep_prediction_id(error, current)
             raise
-    state = WaitState(current, timeout=time_left(deadline), already_waited=already_waited)
+    state = WaitState(
+        current,
+        timeout=time_left(deadline),
+        already_waited=already_waited,
+        min_interval=min_interval,
+    )
     if on_update is not None:
         await call_hook_async(on_update, current)
+    if follow is not None and not is_terminal(current.status):
+        outcome = await follow(current, deadline)
+        if outcome is Followed.ENDED:
+            state.poll_now()
+        elif outcome is not Followed.NOTHING:
+            state.update(outcome)
+            if on_update is not None:
+                await call_hook_async(on_update, outcome)
     while (delay := state.next_delay()) is not None:
         await sleep_async(delay)
+        if budget is not None and (turn := budget.reserve()):
+            await sleep_async(turn if deadline is None else deadline.clamp(turn))
         try:
             state.update(await get(state.current.id, requests_end))
         except CUT_SHORT as error:

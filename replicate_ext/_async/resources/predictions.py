@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 from ..._deadline import Deadline
 from ..._errors import decode_json
+from ..._io import counting_wait_async, wait_through_board_async
 from ..._options import RequestOptions
 from ..._pagination import AsyncPage
 from ..._refs import (
@@ -15,7 +16,7 @@ from ..._refs import (
     ModelLike,
     VersionLike,
 )
-from ..._wait import DEFAULT_PREDICTION_TIMEOUT
+from ..._wait import DEFAULT_PREDICTION_TIMEOUT, Followed
 from ...resources._base import as_dict, with_options
 from ...resources.predictions import (
     CreateOptions,
@@ -30,6 +31,7 @@ from ...resources.predictions import (
 )
 from ...types import Prediction
 from ._base import AsyncResource, poll_until_done_async
+from ._stream_wait import await_done_event_async
 
 
 class AsyncPredictions(AsyncResource):
@@ -122,22 +124,52 @@ class AsyncPredictions(AsyncResource):
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
         on_update: Callable[[Prediction], object] | None = None,
+        min_poll_interval: float | None = None,
     ) -> Prediction:
-        """Poll until the prediction is succeeded, failed, canceled or aborted.
+        """Wait until the prediction is succeeded, failed, canceled or aborted.
 
-        Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
-        the prediction first when ``cancel_on_timeout``. ``on_update`` is called with the
-        starting state and each polled one (e.g. to show progress).
+        A prediction with an event stream (``urls.stream``) is waited on through it: its
+        ``done`` event ends the wait at once, then one request fetches the final state (at most
+        50 waits of a client hold a stream at once). Without one (or if it fails) the
+        prediction is polled, quickly at first and less often the
+        longer it runs (see ``PollSchedule``). Raises WaitTimeoutError (carrying the last
+        state) after ``timeout`` seconds, canceling the prediction first when
+        ``cancel_on_timeout``. ``on_update`` is called with the
+        starting state and each polled one (e.g. to show progress); ``min_poll_interval``
+        keeps polls at least that many seconds apart (at most the schedule's 5 s cap).
 
         >>> await client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
-        result: Prediction = await poll_until_done_async(
-            prediction,
-            self._get,
-            self._cancel,
-            deadline=Deadline.after(timeout),
-            cancel_on_timeout=cancel_on_timeout,
-            already_waited=already_waited,
-            on_update=on_update,
-        )
+        with counting_wait_async(self._client):
+            result: Prediction = await poll_until_done_async(
+                prediction,
+                self._get,
+                self._cancel,
+                deadline=Deadline.after(timeout),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=already_waited,
+                on_update=on_update,
+                min_interval=min_poll_interval,
+                follow=self._follow,
+                budget=self._client.poll_budget,
+            )
         return result
+
+    async def _follow(
+        self, current: Prediction, deadline: Deadline | None
+    ) -> Prediction | Followed:
+        """Wait by the cheapest way available before polling by id: the event stream, or
+        the client's shared poller when many waits are in flight (see ``EventFollower``)."""
+        slots = self._client.stream_slots
+        if current.urls.stream and slots.take():
+            try:
+                url = current.urls.stream
+                if await await_done_event_async(self._client, current.id, url, deadline):
+                    return Followed.ENDED
+            finally:
+                slots.give_back()
+        final = await wait_through_board_async(self._client, current, deadline)
+        if final is None:
+            return Followed.NOTHING
+        # A listed prediction may lack its logs: one poll by id then fetches it whole.
+        return final if final.logs is not None else Followed.ENDED

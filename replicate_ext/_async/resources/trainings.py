@@ -97,5 +97,6 @@ class AsyncTrainings(AsyncResource):
             deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             on_update=on_update,
+            budget=self._client.poll_budget,
         )
         return result

@@ -9,6 +9,7 @@ from typing import Any, Unpack
 
 from ..._deadline import Deadline
 from ..._errors import decode_json
+from ..._io import counting_wait, wait_through_board
 from ..._options import RequestOptions
 from ..._pagination import Page
 from ..._refs import (
@@ -16,7 +17,7 @@ from ..._refs import (
     ModelLike,
     VersionLike,
 )
-from ..._wait import DEFAULT_PREDICTION_TIMEOUT
+from ..._wait import DEFAULT_PREDICTION_TIMEOUT, Followed
 from ...resources._base import as_dict, with_options
 from ...resources.predictions import (
     CreateOptions,
@@ -31,6 +32,7 @@ from ...resources.predictions import (
 )
 from ...types import Prediction
 from ._base import SyncResource, poll_until_done
+from ._stream_wait import await_done_event
 
 
 class Predictions(SyncResource):
@@ -121,22 +123,50 @@ class Predictions(SyncResource):
         cancel_on_timeout: bool = False,
         already_waited: float = 0.0,
         on_update: Callable[[Prediction], object] | None = None,
+        min_poll_interval: float | None = None,
     ) -> Prediction:
-        """Poll until the prediction is succeeded, failed, canceled or aborted.
+        """Wait until the prediction is succeeded, failed, canceled or aborted.
 
-        Raises WaitTimeoutError (carrying the last state) after ``timeout`` seconds, canceling
-        the prediction first when ``cancel_on_timeout``. ``on_update`` is called with the
-        starting state and each polled one (e.g. to show progress).
+        A prediction with an event stream (``urls.stream``) is waited on through it: its
+        ``done`` event ends the wait at once, then one request fetches the final state (at most
+        50 waits of a client hold a stream at once). Without one (or if it fails) the
+        prediction is polled, quickly at first and less often the
+        longer it runs (see ``PollSchedule``). Raises WaitTimeoutError (carrying the last
+        state) after ``timeout`` seconds, canceling the prediction first when
+        ``cancel_on_timeout``. ``on_update`` is called with the
+        starting state and each polled one (e.g. to show progress); ``min_poll_interval``
+        keeps polls at least that many seconds apart (at most the schedule's 5 s cap).
 
         >>> client.predictions.wait(p, on_update=lambda p: print(p.status))  # doctest: +SKIP
         """
-        result: Prediction = poll_until_done(
-            prediction,
-            self._get,
-            self._cancel,
-            deadline=Deadline.after(timeout),
-            cancel_on_timeout=cancel_on_timeout,
-            already_waited=already_waited,
-            on_update=on_update,
-        )
+        with counting_wait(self._client):
+            result: Prediction = poll_until_done(
+                prediction,
+                self._get,
+                self._cancel,
+                deadline=Deadline.after(timeout),
+                cancel_on_timeout=cancel_on_timeout,
+                already_waited=already_waited,
+                on_update=on_update,
+                min_interval=min_poll_interval,
+                follow=self._follow,
+                budget=self._client.poll_budget,
+            )
         return result
+
+    def _follow(self, current: Prediction, deadline: Deadline | None) -> Prediction | Followed:
+        """Wait by the cheapest way available before polling by id: the event stream, or
+        the client's shared poller when many waits are in flight (see ``EventFollower``)."""
+        slots = self._client.stream_slots
+        if current.urls.stream and slots.take():
+            try:
+                url = current.urls.stream
+                if await_done_event(self._client, current.id, url, deadline):
+                    return Followed.ENDED
+            finally:
+                slots.give_back()
+        final = wait_through_board(self._client, current, deadline)
+        if final is None:
+            return Followed.NOTHING
+        # A listed prediction may lack its logs: one poll by id then fetches it whole.
+        return final if final.logs is not None else Followed.ENDED

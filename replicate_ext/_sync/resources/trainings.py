@@ -96,5 +96,6 @@ class Trainings(SyncResource):
             deadline=Deadline.after(timeout),
             cancel_on_timeout=cancel_on_timeout,
             on_update=on_update,
+            budget=self._client.poll_budget,
         )
         return result
