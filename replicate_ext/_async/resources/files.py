@@ -35,10 +35,10 @@ class AsyncUploadBody:
     """A planned upload's body, produced chunk by chunk each time it is iterated."""
 
     def __init__(self, upload: FileUpload) -> None:
-        self._upload = upload
+        self._file_upload = upload
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        upload = self._upload
+        upload = self._file_upload
         # The async client reads the disk in a worker thread: a slow disk never stalls the
         # event loop.
         await run_blocking_async(upload.rewind)

@@ -36,10 +36,10 @@ class UploadBody:
     """A planned upload's body, produced chunk by chunk each time it is iterated."""
 
     def __init__(self, upload: FileUpload) -> None:
-        self._upload = upload
+        self._file_upload = upload
 
     def __iter__(self) -> Iterator[bytes]:
-        upload = self._upload
+        upload = self._file_upload
         # The async client reads the disk in a worker thread: a slow disk never stalls the
         # event loop.
         run_blocking(upload.rewind)
