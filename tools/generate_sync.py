@@ -68,6 +68,7 @@ RENAMES = {
     "follow_stream_async": "follow_stream",
     "sleep_async": "sleep",
     "call_hook_async": "call_hook",
+    "async_transport": "sync_transport",
     # httpx
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",

@@ -66,8 +66,10 @@ class AsyncAPIClient(BaseAPIClient):
             self._limiter = RateLimiter(rate_limits)
 
     def _new_pool(self) -> httpx.AsyncClient:
+        from .._transport import async_transport
+
         return httpx.AsyncClient(
-            transport=self._transport,
+            transport=self._transport or async_transport(DEFAULT_LIMITS),
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=True,

@@ -67,8 +67,10 @@ class SyncAPIClient(BaseAPIClient):
             self._limiter = RateLimiter(rate_limits)
 
     def _new_pool(self) -> httpx.Client:
+        from .._transport import sync_transport
+
         return httpx.Client(
-            transport=self._transport,
+            transport=self._transport or sync_transport(DEFAULT_LIMITS),
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             follow_redirects=True,
