@@ -31,10 +31,12 @@ __all__ = ["AsyncioTransport", "async_transport", "sync_transport"]
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 
-def sync_transport(limits: httpx.Limits) -> None:
-    """The sync client keeps httpx's own transport (built by ``httpx.Client`` from ``limits``);
-    the sync twin of :func:`async_transport`."""
-    return None
+def sync_transport(limits: httpx.Limits) -> httpx.HTTPTransport | None:
+    """httpx's own transport for the sync client (the sync twin of :func:`async_transport`);
+    None with proxies set in the environment, which httpx applies to what it builds itself."""
+    if getproxies():
+        return None
+    return httpx.HTTPTransport(limits=limits)
 
 
 def async_transport(limits: httpx.Limits) -> AsyncioTransport | None:
