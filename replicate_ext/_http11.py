@@ -66,12 +66,11 @@ class Http11Connection:
 
     @classmethod
     async def open(
-        cls, origin: Origin, ssl_context: ssl.SSLContext | None, request: httpx.Request
+        cls, origin: Origin, tls: ssl.SSLContext | None, request: httpx.Request
     ) -> Http11Connection:
-        """Connect (and for https, handshake) within the request's connect timeout."""
-        scheme, host, port = origin
+        """Connect (and with ``tls``, handshake) within the request's connect timeout."""
+        _, host, port = origin
         hostname = host.decode("ascii")
-        tls = ssl_context if scheme == b"https" else None
         with _mapped(request, httpx.ConnectTimeout, httpx.ConnectError):
             async with asyncio.timeout(_timeout(request, "connect")):
                 transport, stream = await asyncio.get_running_loop().create_connection(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import ssl
 import time
 from collections.abc import AsyncIterator
 from urllib.request import getproxies
@@ -62,7 +63,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         if limits.max_keepalive_connections is None:
             self._max_idle = self._max_connections
         self._idle_expiry = limits.keepalive_expiry
-        self._ssl_context = httpx.create_ssl_context()
+        self._ssl_context: ssl.SSLContext | None = None  # built on first use (~20 ms)
         self._idle: collections.deque[Http11Connection] = collections.deque()
         self._open = 0
         # requests waiting for a connection (with every slot taken), oldest first
@@ -120,7 +121,8 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             if handed is not None:
                 return handed
         try:
-            return await Http11Connection.open(origin, self._ssl_context, request)
+            tls = self._tls_context() if origin[0] == b"https" else None
+            return await Http11Connection.open(origin, tls, request)
         except BaseException:
             self._give_back_slot()
             raise
@@ -201,9 +203,17 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         while self._idle and now - self._idle[0].idle_since > self._idle_expiry:
             self.discard(self._idle.popleft())
 
+    def _tls_context(self) -> ssl.SSLContext:
+        """TLS settings as httpx's defaults (certifi, or SSL_CERT_FILE / SSL_CERT_DIR)."""
+        if self._ssl_context is None:
+            self._ssl_context = httpx.create_ssl_context()
+        return self._ssl_context
+
     def _fallback_transport(self) -> httpx.AsyncHTTPTransport:
         if self._fallback is None:
-            self._fallback = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
+            self._fallback = httpx.AsyncHTTPTransport(
+                verify=self._tls_context(), limits=self._limits
+            )
         return self._fallback
 
 
