@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .._batch import BatchOptions, BatchResult, BatchTask
 from .._errors import keep_prediction_id
 from .._files import encode_inputs
+from .._io import run_blocking
 from .._run import output_of
 from ..types import Prediction
 
@@ -50,13 +51,14 @@ def run_task(
                 webhook_events_filter=options.webhook_events_filter,
             )
             if journal is not None:
-                journal.created(task.index, prediction.id, task.input_hash)
+                # fsynced off the event loop; a cancellation still waits for the line
+                run_blocking(journal.created, task.index, prediction.id, task.input_hash)
             current = prediction
         prediction = client.predictions.wait(
             current, timeout=options.remaining(started), on_update=on_update
         )
         if journal is not None:
-            journal.finished(task.index, prediction.id, prediction.status)
+            run_blocking(journal.finished, task.index, prediction.id, prediction.status)
         output = output_of(prediction)
         if options.use_file_output:
             output = client.wrap_outputs(output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,34 @@ async def test_async_twin(server: LocalServer, client: replicate_ext.Client) -> 
         results = [result async for result in async_client.run_many(REF, INPUTS, concurrency=5)]
     check_results(results)
     assert creates_by_input(client) == {n: 1 for n in range(len(INPUTS))}
+
+
+async def test_the_async_twin_writes_its_journal_off_the_event_loop(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each journal line is fsynced: in a worker thread, so other inputs keep running."""
+    from replicate_ext._journal import JournalFile
+
+    threads: list[int] = []
+    append = JournalFile._append
+
+    def recording_append(journal: JournalFile, entry: Any) -> None:
+        threads.append(threading.get_ident())
+        append(journal, entry)
+
+    monkeypatch.setattr(JournalFile, "_append", recording_append)
+    journal = tmp_path / "async.journal"
+    async with replicate_ext.AsyncClient(
+        api_token=server.token, base_url=server.base_url, timeout=30
+    ) as async_client:
+        loop_thread = threading.get_ident()
+        runs = async_client.run_many(REF, INPUTS, concurrency=5, journal=journal)
+        results = [result async for result in runs]
+    check_results(results)
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 1 + 2 * len(INPUTS)  # the header, then created and finished per input
+    assert len(threads) == len(lines)
+    assert threads.count(loop_thread) == 1  # only the header, written before anything runs
 
 
 def test_a_journaled_rerun_attaches_instead_of_creating(
