@@ -176,6 +176,9 @@ def test_the_wheel_ships_the_typing_marker_and_only_the_packages(built: Built) -
         "replicate-ext = replicate_ext.cli:main"
         in zipfile.ZipFile(built.wheel).read(entry_points).decode()
     )
+    # the license the metadata declares travels with the code
+    licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert licenses and b"MIT License" in zipfile.ZipFile(built.wheel).read(licenses[0])
 
 
 def test_every_sdist_include_exists_and_is_shipped(built: Built) -> None:
