@@ -8,7 +8,8 @@ waiting task at a time leads, lists the predictions created since the oldest one
 the usual schedule and within the budget, and wakes the others. A wait leaves the board when
 the list shows its prediction finished, taking the listed state as final (the list's items are
 whole predictions; one without ``logs`` is fetched again by id), and falls back to polling by
-id when the list fails or keeps missing its prediction.
+id when the list fails (for a minute, then the board is tried again) or keeps missing its
+prediction.
 
 Measured in docs/benchmarks.md: with 200 to 500 waits it needs fewer requests and sees
 completion sooner than per-id polling; below :data:`BOARD_MIN_WAITS` waits it is not used.
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 BOARD_MIN_WAITS = 4
 # Lists in a row that do not show a waited prediction before its wait polls by id instead.
 MAX_MISSES = 3
+# After a failed list (retries included), waits poll by id for this long before the board is
+# tried again: a server without the list endpoint costs one request a minute.
+RETRY_BOARD_AFTER = 60.0
 # Listing starts this long before the oldest waited prediction's creation (clock skew).
 _SINCE_MARGIN = dt.timedelta(seconds=1)
 
@@ -69,7 +73,12 @@ class StatusBoard:
         self._joined = anyio.Event()
         self._last_tick = -float("inf")
         self._newest = clock()
-        self.broken = False  # the list failed once: every wait polls by id from then on
+        self._broken_until = -float("inf")
+
+    @property
+    def broken(self) -> bool:
+        """The list failed lately: every wait polls by id until :data:`RETRY_BOARD_AFTER`."""
+        return self._clock() < self._broken_until
 
     async def wait(self, prediction: Prediction, deadline: Deadline | None) -> Prediction | None:
         """Until the list shows ``prediction`` finished (its listed state) or the wait should
@@ -127,7 +136,8 @@ class StatusBoard:
                     break
                 page = following
         except (ReplicateError, ValueError, TypeError, KeyError):
-            self.broken = True  # e.g. a server without the list endpoint
+            # e.g. a server without the list endpoint, or one failing for a while
+            self._broken_until = self._clock() + RETRY_BOARD_AFTER
             return
         for prediction_id in unseen:
             entries[prediction_id].misses += 1

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import replicate_ext
-from replicate_ext._status_board import BOARD_MIN_WAITS, MAX_MISSES
+from replicate_ext._status_board import BOARD_MIN_WAITS, MAX_MISSES, RETRY_BOARD_AFTER, StatusBoard
 from replicate_ext.local.server import LocalServer
 from replicate_ext.types import Prediction
 
@@ -157,3 +157,22 @@ async def test_the_deadline_still_bounds_waits_on_the_board() -> None:
     assert time.monotonic() - started < 1.0 + 0.5
     assert all(isinstance(r, replicate_ext.WaitTimeoutError) for r in results)
     assert server.lists >= 1  # the later waits were on the board
+
+
+async def test_after_a_failed_list_the_board_is_tried_again_a_minute_later() -> None:
+    server = _Predictions(list_status=404, listed_status="succeeded")
+    now = [1000.0]
+    async with mock_async_client(server) as client:
+        board = StatusBoard(client._client, clock=lambda: now[0])
+        first = Prediction.from_dict(prediction_json(id="p0", status="processing"))
+        assert await board.wait(first, None) is None  # the list failed: poll by id
+        assert (board.broken, server.lists) == (True, 1)
+        now[0] += RETRY_BOARD_AFTER - 1
+        assert await board.wait(first, None) is None
+        assert server.lists == 1  # still stepping aside, without asking again
+        now[0] += 2
+        assert not board.broken
+        server.list_status = None  # the list works again
+        final = await board.wait(first, None)
+        assert final is not None and final.status == "succeeded"
+        assert server.lists == 2
