@@ -294,6 +294,21 @@ def test_a_large_upload_goes_out_whole() -> None:
     run(scenario)
 
 
+def test_a_streamed_upload_goes_out_chunked() -> None:
+    async def parts() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b"c" * 100_000
+
+    async def scenario() -> None:
+        async with serving() as (server, client):
+            response = await client.post(server.url("/echo"), content=parts())
+            assert response.text == str(40 * 100_000)
+            assert (await client.get(server.url("/ok"))).text == "ok"
+            assert server.connections == 1
+
+    run(scenario)
+
+
 def test_a_cancelled_request_frees_its_connection_slot() -> None:
     async def scenario() -> None:
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
