@@ -206,7 +206,9 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
     def _tls_context(self) -> ssl.SSLContext:
         """TLS settings as httpx's defaults (certifi, or SSL_CERT_FILE / SSL_CERT_DIR)."""
         if self._ssl_context is None:
-            self._ssl_context = httpx.create_ssl_context()
+            context = httpx.create_ssl_context()
+            context.set_alpn_protocols(["http/1.1"])  # as httpcore offers without HTTP/2
+            self._ssl_context = context
         return self._ssl_context
 
     def _fallback_transport(self) -> httpx.AsyncHTTPTransport:

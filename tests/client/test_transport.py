@@ -37,6 +37,7 @@ class ScriptedServer:
         self.open_now = 0
         self.most_open = 0
         self.requests = 0
+        self.alpn: list[str | None] = []  # the protocol each TLS connection negotiated
         self._writers: list[asyncio.StreamWriter] = []
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -65,6 +66,9 @@ class ScriptedServer:
         self.open_now += 1
         self.most_open = max(self.most_open, self.open_now)
         self._writers.append(writer)
+        tls = writer.get_extra_info("ssl_object")
+        if tls is not None:
+            self.alpn.append(tls.selected_alpn_protocol())
         protocol = h11.Connection(h11.SERVER)
         try:
             while True:
@@ -355,6 +359,7 @@ def test_a_server_refusing_an_upload_early_is_heard() -> None:
 def test_https_verifies_the_server_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(TLS_DIR / "cert.pem", TLS_DIR / "key.pem")
+    server_context.set_alpn_protocols(["h2", "http/1.1"])
 
     async def untrusted() -> None:
         async with serving(ssl_context=server_context) as (server, client):
@@ -372,6 +377,7 @@ def test_https_verifies_the_server_certificate(monkeypatch: pytest.MonkeyPatch) 
                 response = await client.get(server.url("/ok", scheme="https"))
                 assert (response.text, response.http_version) == ("ok", "HTTP/1.1")
             assert server.connections == 1
+            assert server.alpn == ["http/1.1"]  # offered as the only protocol
 
     run(trusted)
 
