@@ -443,3 +443,31 @@ def test_other_event_loops_go_through_httpx_transport(monkeypatch: pytest.Monkey
             assert server.requests == 1
 
     run(scenario)
+
+
+def test_a_slow_reader_holds_back_the_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bytes waiting to be read stay bounded: the socket stops being read while they pile up
+    (so a large download read slowly does not fill memory)."""
+    from replicate_ext import _socket_protocol
+
+    most_buffered = 0
+    received = _socket_protocol.SocketProtocol.data_received
+
+    def recording(protocol: _socket_protocol.SocketProtocol, data: bytes) -> None:
+        nonlocal most_buffered
+        received(protocol, data)
+        most_buffered = max(most_buffered, len(protocol._buffer))
+
+    monkeypatch.setattr(_socket_protocol.SocketProtocol, "data_received", recording)
+
+    async def scenario() -> None:
+        async with serving() as (server, client):
+            total = 0
+            async with client.stream("GET", server.url("/big")) as response:
+                async for chunk in response.aiter_raw():
+                    total += len(chunk)
+                    await asyncio.sleep(0.002)  # slower than loopback delivers
+            assert total == BIG
+
+    run(scenario)
+    assert 0 < most_buffered < 1024 * 1024  # of BIG = 3 MiB sent as fast as it can go
