@@ -252,10 +252,7 @@ class Engine:
 
     def _bump_run_count(self, model: str) -> None:
         owner, _, name = model.partition("/")
-        record = self.store.get_model(owner, name)
-        if record is not None:
-            record["run_count"] = int(record.get("run_count", 0)) + 1
-            self.store.upsert_model(record)
+        self.store.bump_run_count(owner, name)
 
     def _start(self, rec: Record) -> None:
         rid = rec["id"]

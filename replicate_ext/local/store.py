@@ -228,6 +228,21 @@ class Store:
                 (dumps_record(record), owner, name),
             )
 
+    def bump_run_count(self, owner: str, name: str) -> None:
+        """Count one more run of a model, read and written under one lock (no lost updates)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT data FROM models WHERE owner = ? AND name = ?", (owner, name)
+            ).fetchall()
+            if not rows:
+                return
+            record = _load(rows[0][0])
+            record["run_count"] = int(record.get("run_count", 0)) + 1
+            self._db.execute(
+                "UPDATE models SET data = ? WHERE owner = ? AND name = ?",
+                (dumps_record(record), owner, name),
+            )
+
     def get_model(self, owner: str, name: str) -> Record | None:
         rows = self._rows("SELECT data FROM models WHERE owner = ? AND name = ?", (owner, name))
         return _load(rows[0][0]) if rows else None
@@ -251,6 +266,13 @@ class Store:
             (owner, name),
         )
         return [_load(r[0]) for r in rows]
+
+    def latest_version(self, owner: str, name: str) -> Record | None:
+        rows = self._rows(
+            "SELECT data FROM versions WHERE owner = ? AND name = ? ORDER BY seq DESC LIMIT 1",
+            (owner, name),
+        )
+        return _load(rows[0][0]) if rows else None
 
     def get_version(self, owner: str, name: str, version_id: str) -> Record | None:
         rows = self._rows(

@@ -3,9 +3,13 @@ collections, account, search and the webhook secret."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 
-from .conftest import wait_done
+from replicate_ext.local import LocalServer
+
+from .conftest import api_client, wait_done
 
 
 def test_model_get_has_version_with_schemas(api: httpx.Client) -> None:
@@ -16,6 +20,27 @@ def test_model_get_has_version_with_schemas(api: httpx.Client) -> None:
     assert schema["Input"]["required"] == ["prompt"]
     assert schema["Output"]["x-cog-array-type"] == "iterator"
     assert api.get("/models/demo/missing").status_code == 404
+
+
+def test_every_create_counts_as_a_run_of_its_model(server: LocalServer) -> None:
+    """run_count goes up once per create, also when creates arrive at once (each increment
+    reads and writes the model under one lock)."""
+
+    def create(_: int) -> int:
+        with api_client(server) as api:
+            body = {"input": {"name": "count"}}
+            return api.post("/models/demo/hello/predictions", json=body).status_code
+
+    with api_client(server) as api:
+        before = api.get("/models/demo/hello").json()["run_count"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(create, range(40))) == [201] * 40
+    with api_client(server) as api:
+        # a version id route counts too
+        version = api.get("/models/demo/hello").json()["latest_version"]["id"]
+        created = api.post("/predictions", json={"version": version, "input": {"name": "v"}})
+        assert created.status_code == 201
+        assert api.get("/models/demo/hello").json()["run_count"] == before + 41
 
 
 def test_models_list_paginates_and_sorts(api: httpx.Client) -> None:

@@ -57,10 +57,10 @@ async def create_for_model(request: Request) -> Response:
 async def _create_for_model(request: Request, body: JSON, owner: str, name: str) -> Response:
     engine = engine_of(request)
     require_model(engine, owner, name)
-    versions = engine.store.versions(owner, name)
-    if not versions:
+    latest = engine.store.latest_version(owner, name)
+    if latest is None:
         raise Problem(404, f"model {owner}/{name} has no versions to run")
-    return await start(request, body, f"{owner}/{name}", versions[0])
+    return await start(request, body, f"{owner}/{name}", latest)
 
 
 async def start(
