@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 import h11
 import httpx
 
+from ._connect import Connector
 from ._socket_protocol import SocketProtocol
 
 __all__ = ["Http11Connection", "Origin"]
@@ -28,8 +29,6 @@ _MAX_HEAD_BYTES = 100 * 1024  # a response head larger than this is a protocol e
 # Request bytes are written in one piece up to this size (one segment for the usual request,
 # instead of one for the head and one for the body), in slices of it beyond.
 _WRITE_CHUNK_BYTES = 64 * 1024
-# As anyio's connect_tcp (RFC 8305): the next address is tried after 250 ms.
-_HAPPY_EYEBALLS_DELAY = 0.25
 
 
 @contextlib.contextmanager
@@ -66,21 +65,17 @@ class Http11Connection:
 
     @classmethod
     async def open(
-        cls, origin: Origin, tls: ssl.SSLContext | None, request: httpx.Request
+        cls,
+        origin: Origin,
+        tls: ssl.SSLContext | None,
+        request: httpx.Request,
+        connector: Connector,
     ) -> Http11Connection:
         """Connect (and with ``tls``, handshake) within the request's connect timeout."""
         _, host, port = origin
-        hostname = host.decode("ascii")
         with _mapped(request, httpx.ConnectTimeout, httpx.ConnectError):
             async with asyncio.timeout(_timeout(request, "connect")):
-                transport, stream = await asyncio.get_running_loop().create_connection(
-                    SocketProtocol,
-                    hostname,
-                    port,
-                    ssl=tls,
-                    server_hostname=hostname if tls is not None else None,
-                    happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
-                )
+                transport, stream = await connector.open(host.decode("ascii"), port, tls)
         return cls(origin, transport, stream)
 
     def is_reusable(self) -> bool:

@@ -1,13 +1,14 @@
 """The transports the clients build for themselves when not given an ``http_client``.
 
-The sync client uses httpx's own transport. The async client uses :class:`AsyncioTransport`, a
-small HTTP/1.1 connection pool on asyncio streams (one connection: ``_http11.py``). httpx's
-async transport goes through httpcore 1.0, whose pool rescans every connection and queued
-request whenever a request starts or ends (quadratic in the requests in flight) and which,
-without ``sniffio`` installed (anyio no longer pulls it in), retries a failed
-``import sniffio`` for every lock, event and cancellation shield it sets up. On 200 concurrent
-held creates those two cost about half of the client's CPU time, and the creates leave that
-much later (docs/benchmarks.md, "Concurrency beyond the connection pool").
+The sync client uses httpx's own transport. The async client uses :class:`AsyncioTransport`,
+a small HTTP/1.1 connection pool on asyncio: one connection is ``_http11.py``, and opening one
+(shared DNS lookups, Happy Eyeballs) is ``_connect.py``. httpx's async transport goes through
+httpcore 1.0, whose pool rescans every connection and queued request whenever a request starts
+or ends (quadratic in the requests in flight) and which, without ``sniffio`` installed (anyio
+no longer pulls it in), retries a failed ``import sniffio`` for every lock, event and
+cancellation shield it sets up. On 200 concurrent held creates those two cost about half of
+the client's CPU time, and the creates leave that much later (docs/benchmarks.md,
+"Concurrency beyond the connection pool").
 
 What it does not do, it leaves to httpx's transport: with proxies set in the environment the
 client uses httpx's transport throughout; under an event loop other than asyncio (trio)
@@ -25,6 +26,7 @@ from urllib.request import getproxies
 
 import httpx
 
+from ._connect import Connector
 from ._http11 import Http11Connection, Origin
 
 __all__ = ["AsyncioTransport", "async_transport", "sync_transport"]
@@ -64,6 +66,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             self._max_idle = self._max_connections
         self._idle_expiry = limits.keepalive_expiry
         self._ssl_context: ssl.SSLContext | None = None  # built on first use (~20 ms)
+        self._connector = Connector()
         self._idle: collections.deque[Http11Connection] = collections.deque()
         self._open = 0
         # requests waiting for a connection (with every slot taken), oldest first
@@ -122,7 +125,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                 return handed
         try:
             tls = self._tls_context() if origin[0] == b"https" else None
-            return await Http11Connection.open(origin, tls, request)
+            return await Http11Connection.open(origin, tls, request, self._connector)
         except BaseException:
             self._give_back_slot()
             raise
