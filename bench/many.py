@@ -4,8 +4,9 @@ Concurrent: 200 ``AsyncClient.run`` calls of a 0.5 s model at once (the server h
 create until the prediction finishes), against the official client's ``async_run`` and raw
 httpx posting the 200 creates with ``Prefer: wait``; each client is fresh, rounds alternate
 between clients and the best round counts. Goal: no errors, wall time ≤ half the official
-client's. Our client with httpx's default pool (100 connections, what it used before) shows
-what the larger pool buys; raw httpx with our pool is the floor for any httpx-based client.
+client's. Our client on an httpx client with httpx's default pool (100 connections) shows what
+the larger pool buys; raw httpx with our pool limits shows what httpcore's pool costs, which
+the async client avoids by sending through its own (replicate_ext/_transport.py).
 
 Batch: 1,000 inputs of a 0.2 s model at concurrency 100, against a server enforcing rate limits
 (the API's 600 creates / 3,000 other requests a minute scaled x10 with a 1 % burst, so the limit
